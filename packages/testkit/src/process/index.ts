@@ -1,1 +1,1 @@
-export {}
+export { TestkitError } from './testkit-error.js'
