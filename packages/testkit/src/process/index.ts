@@ -1,1 +1,5 @@
+export type { WaitForPortOptions } from './free-port.js'
+export { freePort, isListening, waitForPort } from './free-port.js'
+export type { ExitInfo, ManagedProcess, SpawnManagedOptions } from './spawn-managed.js'
+export { spawnManaged } from './spawn-managed.js'
 export { TestkitError } from './testkit-error.js'
