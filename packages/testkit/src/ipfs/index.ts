@@ -1,1 +1,6 @@
-export {}
+export {
+  type IpfsNode,
+  type IpfsNodeSet,
+  type IpfsNodeSetOptions,
+  startIpfsNodeSet,
+} from './ipfs-node-set.js'
