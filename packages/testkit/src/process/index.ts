@@ -1,5 +1,6 @@
 export type { WaitForPortOptions } from './free-port.js'
 export { freePort, isListening, waitForPort } from './free-port.js'
+export { processRssBytes } from './process-rss-bytes.js'
 export type { ExitInfo, ManagedProcess, SpawnManagedOptions } from './spawn-managed.js'
 export { spawnManaged } from './spawn-managed.js'
 export { TestkitError } from './testkit-error.js'

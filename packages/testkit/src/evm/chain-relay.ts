@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { TestkitError } from '../process/testkit-error.js'
+import type { JsonRpcClient } from './json-rpc-client.js'
+import { type RpcTransaction, rawTransactionFromRpc } from './raw-transaction.js'
+
+/** One block of the shared chain: what every replica must hold at that height. */
+interface CanonicalBlock {
+  hash: string
+  /** Raw signed transactions, in block order (empty for a mined empty block). */
+  txs: string[]
+}
+
+/** A replica as the relay sees it. */
+export interface RelayMember {
+  readonly index: number
+  readonly directUrl: string
+  /** Live replicas are observed and fed; paused or killed ones are skipped (calls would hang). */
+  state: 'live' | 'paused' | 'killed'
+  /** Lagging on purpose: observed, but not fed until released. */
+  held: boolean
+  /** Height up to which this replica is known to hold the canonical chain. */
+  applied: number
+  /** Whether the last round observed (and fed, unless held) this replica without a failure. */
+  clean: boolean
+}
+
+interface RpcBlock {
+  hash: string
+  parentHash: string
+  transactions: RpcTransaction[]
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`
+/** Errors that mean the replicas no longer share a chain; the relay stops on them. */
+const FATAL = new Set(['EVM_FORK', 'EVM_UNSUPPORTED'])
+
+/**
+ * Emulates p2p propagation between ganache replicas. Every round it observes each live
+ * replica's new blocks (blocks mined by a client write), appends them to the canonical chain,
+ * and replays the canonical blocks a replica lacks, in order, as raw transactions (or
+ * `evm_mine` for empty blocks). With eager instamine every write is one block, so replaying
+ * the same raw transactions in the same order yields identical block hashes; every replayed
+ * block's hash is checked.
+ *
+ * Assumption: writes go to one replica at a time (what a failover client does). Two replicas
+ * mining different transactions at the same height fork the chain; the relay detects it
+ * (hash mismatch) and stops with an `EVM_FORK` error.
+ */
+export class ChainRelay {
+  readonly members: RelayMember[] = []
+  private readonly canonical: CanonicalBlock[]
+  private lock: Promise<unknown> = Promise.resolve()
+  private timer: NodeJS.Timeout | undefined
+  /** The fatal error that stopped the relay, if any. */
+  error: TestkitError | undefined
+
+  constructor(
+    private readonly rpc: JsonRpcClient,
+    genesisHash: string,
+    private readonly callTimeoutMs = 5_000,
+  ) {
+    this.canonical = [{ hash: genesisHash, txs: [] }]
+  }
+
+  get height(): number {
+    return this.canonical.length - 1
+  }
+
+  /** Polls every `intervalMs` milliseconds until `stop()`. */
+  start(intervalMs: number) {
+    this.timer = setInterval(
+      () => void this.exclusive(() => this.round()).catch(() => {}),
+      intervalMs,
+    )
+    this.timer.unref()
+  }
+
+  stop() {
+    clearInterval(this.timer)
+  }
+
+  /** Runs `fn` while no round runs, so it cannot interleave with a replay. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn)
+    this.lock = next.catch(() => undefined)
+    return next
+  }
+
+  /**
+   * Resolves once every live, non-held replica holds the whole canonical chain and has nothing
+   * unobserved; rejects with the relay's fatal error, or `EVM_SYNC_TIMEOUT` after `timeoutMs`.
+   */
+  async sync(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000)
+    for (;;) {
+      opts.signal?.throwIfAborted()
+      await this.exclusive(() => this.round())
+      if (this.error) throw this.error
+      const pending = this.members.filter(
+        (m) => m.state === 'live' && (!m.clean || (!m.held && m.applied < this.height)),
+      )
+      if (pending.length === 0) return
+      if (Date.now() > deadline)
+        throw new TestkitError(
+          'EVM_SYNC_TIMEOUT',
+          `replicas ${pending.map((m) => m.index).join(', ')} did not reach block ${this.height}`,
+        )
+      await sleep(20, undefined, { ref: false })
+    }
+  }
+
+  /** One observe-and-feed round now (after any round in flight). */
+  roundNow(): Promise<void> {
+    return this.exclusive(() => this.round())
+  }
+
+  private async round(): Promise<void> {
+    if (this.error) return
+    for (const m of this.members) {
+      if (m.state !== 'live') continue
+      m.clean = false
+      try {
+        await this.observe(m)
+        if (!m.held) await this.replay(m)
+        m.clean = true
+      } catch (err) {
+        if (err instanceof TestkitError && FATAL.has(err.code)) {
+          this.error = err
+          this.stop()
+          return
+        }
+        // Anything else (a replica killed behind our back, a timeout) is retried next round.
+      }
+    }
+  }
+
+  private call<T>(m: RelayMember, method: string, params: unknown[] = []) {
+    return this.rpc.call<T>(m.directUrl, method, params, { timeoutMs: this.callTimeoutMs })
+  }
+
+  /** Adopts blocks a replica mined beyond what the relay knows of it. */
+  private async observe(m: RelayMember) {
+    const head = Number(await this.call<string>(m, 'eth_blockNumber'))
+    // A restarted replica may have lost unflushed blocks: feed it again from its real head.
+    if (head < m.applied) m.applied = head
+    for (let h = m.applied + 1; h <= head; h++) {
+      const block = await this.call<RpcBlock>(m, 'eth_getBlockByNumber', [hex(h), true])
+      const known = this.canonical[h]
+      if (known !== undefined) {
+        if (known.hash !== block.hash) throw this.fork(m, h, known.hash, block.hash)
+      } else {
+        const parent = this.canonical[h - 1]!
+        if (parent.hash !== block.parentHash)
+          throw this.fork(m, h - 1, parent.hash, block.parentHash)
+        this.canonical.push({
+          hash: block.hash,
+          txs: block.transactions.map(rawTransactionFromRpc),
+        })
+      }
+      m.applied = h
+    }
+  }
+
+  /** Feeds a replica the canonical blocks it lacks, checking each resulting hash. */
+  private async replay(m: RelayMember) {
+    while (m.applied < this.height) {
+      const h = m.applied + 1
+      const block = this.canonical[h]!
+      if (block.txs.length > 1)
+        throw new TestkitError(
+          'EVM_UNSUPPORTED',
+          `block ${h} holds ${block.txs.length} transactions; the relay replays one-transaction blocks (eager instamine)`,
+        )
+      if (block.txs[0] === undefined) await this.call(m, 'evm_mine')
+      else await this.call(m, 'eth_sendRawTransaction', [block.txs[0]])
+      const got = await this.call<RpcBlock | null>(m, 'eth_getBlockByNumber', [hex(h), false])
+      if (got?.hash !== block.hash) throw this.fork(m, h, block.hash, got?.hash ?? 'nothing')
+      m.applied = h
+    }
+  }
+
+  private fork(m: RelayMember, height: number, expected: string, got: string) {
+    return new TestkitError(
+      'EVM_FORK',
+      `replica ${m.index} forked at block ${height}: expected ${expected}, has ${got}. ` +
+        'Were transactions sent to two replicas at the same time? The relay assumes one writer.',
+    )
+  }
+}
