@@ -1,0 +1,112 @@
+import type { EndpointSet, EndpointStatus } from '@steadfast/core'
+import { ConfigError } from '@steadfast/core'
+import {
+  type JsonRpcApiProviderOptions,
+  type JsonRpcPayload,
+  JsonRpcProvider,
+  type JsonRpcResult,
+  Network,
+  type Networkish,
+} from 'ethers'
+import { FailoverRuntime } from './failover-runtime.js'
+import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
+import { splitOptions } from './options.js'
+import { PinnedProvider } from './pinned-provider.js'
+
+/**
+ * A drop-in ethers v6 provider over JSON-RPC replicas: `new FailoverProvider([url1, url2, url3],
+ * network, options)` instead of `new JsonRpcProvider(url, network, options)`. It is a
+ * JsonRpcProvider (so ethers' batching, caching, polling and error mapping all apply) whose
+ * `_send` routes each payload or batch through a core endpoint set: reads fail over and hedge,
+ * raw transactions are safely re-sent, node-signed calls move only when unsent, filters are
+ * sticky and recreated with a backfill, block numbers never go backwards. No network traffic
+ * happens before the first call.
+ */
+export class FailoverProvider extends JsonRpcProvider {
+  readonly #runtime: FailoverRuntime
+  readonly #network: Networkish | undefined
+  readonly #ethersOptions: JsonRpcApiProviderOptions
+  readonly #sessions = new Set<PinnedProvider>()
+
+  constructor(
+    endpoints: readonly FailoverEndpoint[],
+    network?: Networkish,
+    options?: FailoverProviderOptions,
+  ) {
+    if (!Array.isArray(endpoints) || endpoints.length === 0) {
+      throw new ConfigError(
+        'endpoints',
+        endpoints,
+        'must be a non-empty array of URLs or endpoint objects',
+      )
+    }
+    const first = endpoints[0]
+    const { ethers, failover } = splitOptions(options)
+    super(typeof first === 'string' ? first : first?.url, network, ethers)
+    this.#network = network
+    this.#ethersOptions = ethers
+    const expected = expectedChainId(network, ethers.staticNetwork, failover.chainId)
+    this.#runtime = new FailoverRuntime(endpoints, expected, failover, (error) => {
+      void this.emit('error', error)
+    })
+  }
+
+  /** Routes one payload or an ethers batch through the replica set (the only transport hook). */
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const payloads = Array.isArray(payload) ? payload : [payload]
+    return (await this.#runtime.router.send(payloads)) as JsonRpcResult[]
+  }
+
+  /** The core endpoint set (events, cordon/prefer, status). */
+  get endpointSet(): EndpointSet {
+    return this.#runtime.set
+  }
+
+  /** A status snapshot of every replica (redacted URLs). */
+  status(): EndpointStatus[] {
+    return this.#runtime.set.status()
+  }
+
+  /**
+   * A pinned session: a provider whose every call (nonce → estimate → send → receipt) goes to one
+   * replica first; after a failover it follows the new replica, whose missing transactions of the
+   * flow are re-sent by hash first. Destroy it when the flow is done.
+   */
+  pin(options: { endpoint?: string } = {}): PinnedProvider {
+    const start = options.endpoint ?? this.#runtime.set.pick({ fresh: true })?.id
+    const session = new PinnedProvider(
+      this.#runtime,
+      this.#network,
+      this.#ethersOptions,
+      start,
+      () => this.#sessions.delete(session),
+    )
+    this.#sessions.add(session)
+    return session
+  }
+
+  /** Stops polling, probes and closes every pooled connection. */
+  override destroy(): void {
+    for (const session of this.#sessions) session.destroy()
+    super.destroy()
+    void this.#runtime.close()
+  }
+
+  /** {@link destroy}, resolving once every probe and connection is closed. */
+  async close(): Promise<void> {
+    for (const session of this.#sessions) session.destroy()
+    super.destroy()
+    await this.#runtime.close()
+  }
+}
+
+function expectedChainId(
+  network: Networkish | undefined,
+  staticNetwork: JsonRpcApiProviderOptions['staticNetwork'],
+  chainId: bigint | number | undefined,
+): bigint | undefined {
+  if (network !== undefined && network !== null && network !== 'any')
+    return Network.from(network).chainId
+  if (staticNetwork instanceof Network) return staticNetwork.chainId
+  return chainId === undefined ? undefined : BigInt(chainId)
+}

@@ -1,0 +1,113 @@
+import {
+  createEndpointSet,
+  type Endpoint,
+  type EndpointInput,
+  type EndpointSet,
+} from '@steadfast/core'
+import { ChainGuard } from './chain-guard.js'
+import { evmProbe } from './evm-probe.js'
+import { FilterRegistry } from './filter-registry.js'
+import { HeadTracker } from './head-tracker.js'
+import { isErrorResult } from './json-rpc.js'
+import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
+import { setOptions } from './options.js'
+import { PendingTransactions } from './pending-transactions.js'
+import { RpcRouter } from './rpc-router.js'
+import { RpcTransport } from './rpc-transport.js'
+import { shouldFailover as defaultShouldFailover } from './should-failover.js'
+import type { ChainMismatchError } from './transport-errors.js'
+
+/**
+ * Everything a FailoverProvider and its pinned sessions share: the endpoint set, the
+ * connection pools, the chain guard, the head tracker, filters and tracked transactions.
+ */
+export class FailoverRuntime {
+  readonly set: EndpointSet
+  readonly rpc: RpcTransport
+  readonly router: RpcRouter
+  readonly #disposers: (() => void)[] = []
+
+  constructor(
+    endpoints: readonly FailoverEndpoint[],
+    expectedChainId: bigint | undefined,
+    options: FailoverProviderOptions,
+    onMismatch: (error: ChainMismatchError) => void,
+  ) {
+    const tesseraByIndex = endpoints.map((e) => (typeof e === 'string' ? undefined : e.tessera))
+    const inputs: EndpointInput[] = endpoints.map((e) => {
+      if (typeof e === 'string') return e
+      const { tessera: _tessera, ...config } = e
+      return config
+    })
+    let rpc: RpcTransport | undefined
+    const shouldFailover = options.shouldFailover ?? defaultShouldFailover
+    this.set = createEndpointSet({
+      ...setOptions(options),
+      endpoints: inputs,
+      shouldFailover,
+      probe: (endpoint, signal) => {
+        if (rpc === undefined) throw new Error('probe before start')
+        return probe(endpoint, signal)
+      },
+    })
+    const tessera: Record<string, string> = {}
+    for (const e of this.set.endpoints) {
+      const url = tesseraByIndex[e.index]
+      if (url !== undefined) tessera[e.id] = url
+    }
+    const guard = new ChainGuard({
+      expected: expectedChainId,
+      endpoints: this.set.endpoints,
+      voteTimeoutMs: options.probeTimeoutMs ?? 2000,
+      fetchChainId: (endpoint, signal) => fetchChainId(this.rpc, endpoint, signal),
+      onMismatch: (endpoint, error) => {
+        this.set.quarantine(endpoint.id, error.shortMessage)
+        onMismatch(error)
+      },
+    })
+    const clientOptions = {
+      ...(options.maxResponseBytes !== undefined
+        ? { maxResponseBytes: options.maxResponseBytes }
+        : {}),
+      ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+      ...(options.headers !== undefined ? { headers: options.headers } : {}),
+    }
+    rpc = new RpcTransport(this.set, clientOptions, guard, new HeadTracker(), shouldFailover)
+    this.rpc = rpc
+    const probe = evmProbe(rpc, {
+      ...options.probe,
+      ...(Object.keys(tessera).length > 0 ? { tessera } : {}),
+    })
+    this.router = new RpcRouter(rpc, new FilterRegistry(rpc), new PendingTransactions(), {
+      hedge: options.hedge !== undefined && options.hedge !== false,
+    })
+    // A replica that went down may come back as something else: check its chain again.
+    this.#disposers.push(
+      this.set.on('stateChange', (e) => {
+        if (e.to === 'unhealthy' || e.to === 'ejected') guard.forget(e.endpoint)
+      }),
+    )
+  }
+
+  /** Stops probes and closes every pooled connection. */
+  async close(): Promise<void> {
+    for (const dispose of this.#disposers.splice(0)) dispose()
+    await this.set.close()
+    this.rpc.closeClients()
+  }
+}
+
+async function fetchChainId(
+  rpc: RpcTransport,
+  endpoint: Endpoint,
+  signal: AbortSignal,
+): Promise<bigint> {
+  const [r] = await rpc.postUnchecked(endpoint, [rpc.payload('eth_chainId', [])], {
+    signal,
+    attempt: 1,
+  })
+  if (r === undefined || isErrorResult(r) || typeof r.result !== 'string') {
+    throw new Error(`no eth_chainId answer from ${endpoint.redactedUrl}`)
+  }
+  return BigInt(r.result)
+}

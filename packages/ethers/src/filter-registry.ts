@@ -1,0 +1,248 @@
+import type { Endpoint } from '@steadfast/core'
+import { quantity } from './head-tracker.js'
+import type { JsonRpcPayload, JsonRpcResult } from './json-rpc.js'
+import { logBackfill } from './log-backfill.js'
+import type { RpcTransport } from './rpc-transport.js'
+import { TransportError } from './transport-errors.js'
+
+type FilterKind = 'logs' | 'block' | 'pending'
+
+/** One filter as the caller knows it (virtual id) and where it lives now. */
+export interface FilterState {
+  readonly kind: FilterKind
+  readonly params: Record<string, unknown>
+  endpointId: string | undefined
+  realId: string | undefined
+  /** First block whose results may not have been delivered yet. */
+  resumeFrom: number
+  /** Delivered logs / block hashes by key, kept for de-duplication and reorg checks. */
+  readonly seen: Map<string, Record<string, unknown> | string>
+  lock: Promise<unknown>
+}
+
+const CREATE: Record<FilterKind, string> = {
+  logs: 'eth_newFilter',
+  block: 'eth_newBlockFilter',
+  pending: 'eth_newPendingTransactionFilter',
+}
+// Blocks re-read before the last confirmed poll: some nodes fill filters asynchronously.
+const SAFETY_MARGIN = 2
+const SEEN_LIMIT = 4096
+
+/**
+ * Stateful filters behind virtual ids. A filter lives on one replica (sticky); when that replica
+ * fails or forgets the filter, it is recreated on another and the gap is backfilled with
+ * eth_getLogs (or block hashes) from the first undelivered block, de-duplicated by
+ * (blockHash, logIndex), so every log is delivered exactly once across failovers.
+ */
+export class FilterRegistry {
+  readonly #rpc: RpcTransport
+  readonly #filters = new Map<string, FilterState>()
+  #next = 1
+
+  constructor(rpc: RpcTransport) {
+    this.#rpc = rpc
+  }
+
+  /** Answers one filter method. */
+  async handle(p: JsonRpcPayload): Promise<JsonRpcResult> {
+    const params = Array.isArray(p.params) ? p.params : []
+    try {
+      switch (p.method) {
+        case 'eth_newFilter':
+          return {
+            id: p.id,
+            result: await this.#create('logs', (params[0] ?? {}) as Record<string, unknown>),
+          }
+        case 'eth_newBlockFilter':
+          return { id: p.id, result: await this.#create('block', {}) }
+        case 'eth_newPendingTransactionFilter':
+          return { id: p.id, result: await this.#create('pending', {}) }
+        default:
+          return await this.#onExisting(p, String(params[0]))
+      }
+    } catch (error) {
+      const rpc = rpcError(error)
+      if (rpc !== undefined) return { id: p.id, error: rpc }
+      throw error
+    }
+  }
+
+  async #onExisting(p: JsonRpcPayload, id: string): Promise<JsonRpcResult> {
+    const state = this.#filters.get(id)
+    if (state === undefined)
+      return { id: p.id, error: { code: -32000, message: 'filter not found' } }
+    switch (p.method) {
+      case 'eth_getFilterChanges':
+        return { id: p.id, result: await this.#serialized(state, () => this.#changes(state)) }
+      case 'eth_getFilterLogs':
+        return { id: p.id, result: await this.#filterLogs(state) }
+      default:
+        this.#filters.delete(id)
+        this.#uninstall(state)
+        return { id: p.id, result: true }
+    }
+  }
+
+  async #create(kind: FilterKind, params: Record<string, unknown>): Promise<string> {
+    const state: FilterState = {
+      kind,
+      params,
+      endpointId: undefined,
+      realId: undefined,
+      resumeFrom: 0,
+      seen: new Map(),
+      lock: Promise.resolve(),
+    }
+    const head = await this.#install(state, [])
+    state.resumeFrom = head + 1
+    const id = `0x${(this.#next++).toString(16)}`
+    this.#filters.set(id, state)
+    return id
+  }
+
+  /** Creates the real filter on some replica (not in `exclude`); resolves to its head then. */
+  async #install(state: FilterState, exclude: readonly string[]): Promise<number> {
+    const method = CREATE[state.kind]
+    const args = state.kind === 'logs' ? [state.params] : []
+    const { endpoint, realId, head } = await this.#rpc.execute(
+      async (endpoint, ctx) => {
+        const realId = String(await this.#rpc.call(endpoint, method, args, ctx.signal))
+        const head =
+          quantity(await this.#rpc.call(endpoint, 'eth_blockNumber', [], ctx.signal)) ?? 0
+        return { endpoint, realId, head }
+      },
+      { latest: true, exclude, hedge: false },
+    )
+    state.endpointId = endpoint.id
+    state.realId = realId
+    this.#rpc.head.observe(head)
+    return head
+  }
+
+  async #changes(state: FilterState): Promise<unknown[]> {
+    const holder = state.endpointId
+    if (holder !== undefined && state.realId !== undefined) {
+      const before = this.#heightOf(holder)
+      try {
+        const result = await this.#rpc.execute(
+          (endpoint, ctx) =>
+            this.#rpc.call(endpoint, 'eth_getFilterChanges', [state.realId], ctx.signal),
+          { only: holder, maxAttempts: 1, hedge: false },
+        )
+        const fresh = this.#deliver(state, Array.isArray(result) ? result : [])
+        if (before !== undefined)
+          state.resumeFrom = Math.max(state.resumeFrom, before - SAFETY_MARGIN + 1)
+        return fresh
+      } catch (error) {
+        // Lost filter (restart) or unreachable replica: move it, unless the replica is fine
+        // and only forgot it, then it may host the new one.
+        const exclude =
+          error instanceof TransportError || rpcError(error) === undefined ? [holder] : []
+        return this.#recover(state, exclude)
+      }
+    }
+    return this.#recover(state, [])
+  }
+
+  async #recover(state: FilterState, exclude: readonly string[]): Promise<unknown[]> {
+    state.endpointId = undefined
+    state.realId = undefined
+    let head: number
+    try {
+      head = await this.#install(state, exclude)
+    } catch (error) {
+      if (exclude.length === 0) throw error
+      head = await this.#install(state, [])
+    }
+    const endpoint = this.#rpc.set.endpoints.find((e) => e.id === state.endpointId)
+    if (endpoint === undefined || state.kind === 'pending') return []
+    const backfill = await logBackfill(this.#rpc, endpoint, state, head)
+    state.resumeFrom = Math.max(state.resumeFrom, head - SAFETY_MARGIN + 1)
+    return [...backfill.removed, ...this.#deliver(state, backfill.items)]
+  }
+
+  /** Drops what was already delivered; remembers the rest. */
+  #deliver(state: FilterState, items: readonly unknown[]): unknown[] {
+    const out: unknown[] = []
+    for (const item of items) {
+      const key = deliveryKey(item)
+      if (key === undefined) {
+        out.push(item)
+        continue
+      }
+      if ((item as { removed?: boolean }).removed === true) {
+        state.seen.delete(key)
+        out.push(item)
+        continue
+      }
+      if (state.seen.has(key)) continue
+      state.seen.set(key, item as Record<string, unknown> | string)
+      out.push(item)
+      const n = quantity((item as { blockNumber?: unknown }).blockNumber)
+      if (n !== undefined) this.#rpc.head.observe(n)
+    }
+    while (state.seen.size > SEEN_LIMIT) {
+      const oldest = state.seen.keys().next().value
+      if (oldest === undefined) break
+      state.seen.delete(oldest)
+    }
+    return out
+  }
+
+  async #filterLogs(state: FilterState): Promise<unknown> {
+    if (state.kind !== 'logs') return []
+    return this.#rpc.execute(
+      (endpoint, ctx) => this.#rpc.call(endpoint, 'eth_getLogs', [state.params], ctx.signal),
+      { latest: true },
+    )
+  }
+
+  #uninstall(state: FilterState): void {
+    const { endpointId, realId } = state
+    if (endpointId === undefined || realId === undefined) return
+    this.#rpc
+      .execute(
+        (endpoint, ctx) => this.#rpc.call(endpoint, 'eth_uninstallFilter', [realId], ctx.signal),
+        {
+          only: endpointId,
+          maxAttempts: 1,
+        },
+      )
+      .catch(() => {})
+  }
+
+  #heightOf(id: string): number | undefined {
+    return this.#rpc.set.status().find((s) => s.id === id)?.height
+  }
+
+  #serialized<T>(state: FilterState, fn: () => Promise<T>): Promise<T> {
+    const run = state.lock.then(fn, fn)
+    state.lock = run.catch(() => {})
+    return run
+  }
+}
+
+/** The de-duplication key of a log ("blockHash:logIndex") or a block hash. */
+export function deliveryKey(item: unknown): string | undefined {
+  if (typeof item === 'string') return item.toLowerCase()
+  if (item === null || typeof item !== 'object') return undefined
+  const { blockHash, logIndex } = item as { blockHash?: unknown; logIndex?: unknown }
+  if (typeof blockHash !== 'string' || logIndex === undefined) return undefined
+  return `${blockHash.toLowerCase()}:${String(logIndex)}`
+}
+
+function rpcError(error: unknown): { code: number; message: string } | undefined {
+  if (
+    error !== null &&
+    typeof error === 'object' &&
+    'rpcCode' in error &&
+    'shortMessage' in error
+  ) {
+    const e = error as { rpcCode: number; shortMessage: string; method: string }
+    return { code: e.rpcCode, message: e.shortMessage.replace(`${e.method}: `, '') }
+  }
+  return undefined
+}
+
+export type { Endpoint }

@@ -1,0 +1,54 @@
+import {
+  type JsonRpcApiProviderOptions,
+  type JsonRpcPayload,
+  JsonRpcProvider,
+  type JsonRpcResult,
+  type Networkish,
+} from 'ethers'
+import type { FailoverRuntime } from './failover-runtime.js'
+
+/**
+ * A session of a FailoverProvider pinned to one replica (see `FailoverProvider.pin()`). It shares
+ * the parent's replicas, pools and tracked transactions; destroying it leaves the parent running.
+ */
+export class PinnedProvider extends JsonRpcProvider {
+  readonly #runtime: FailoverRuntime
+  readonly #onDestroy: () => void
+  #endpointId: string | undefined
+
+  /** @internal Created by `FailoverProvider.pin()`. */
+  constructor(
+    runtime: FailoverRuntime,
+    network: Networkish | undefined,
+    options: JsonRpcApiProviderOptions,
+    endpointId: string | undefined,
+    onDestroy: () => void,
+  ) {
+    const first = runtime.set.endpoints[0]?.url
+    super(first, network, options)
+    this.#runtime = runtime
+    this.#endpointId = endpointId
+    this.#onDestroy = onDestroy
+  }
+
+  /** Id of the replica the session is pinned to now. */
+  get endpoint(): string | undefined {
+    return this.#endpointId
+  }
+
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const payloads = Array.isArray(payload) ? payload : [payload]
+    const results = await this.#runtime.router.send(payloads, {
+      affinity: this.#endpointId,
+      served: (id) => {
+        this.#endpointId = id
+      },
+    })
+    return results as JsonRpcResult[]
+  }
+
+  override destroy(): void {
+    this.#onDestroy()
+    super.destroy()
+  }
+}

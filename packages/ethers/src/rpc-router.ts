@@ -1,0 +1,182 @@
+import type { AttemptContext, Endpoint } from '@steadfast/core'
+import type { FilterRegistry } from './filter-registry.js'
+import { quantity } from './head-tracker.js'
+import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
+import { methodSafety } from './method-safety.js'
+import type { PendingTransactions } from './pending-transactions.js'
+import { sendRawTransaction } from './raw-transaction.js'
+import { reconcileSender } from './reconcile-sender.js'
+import type { RpcTransport } from './rpc-transport.js'
+
+/** A call scope: a pinned session routes every call to its replica first. */
+export interface RouteScope {
+  /** Replica to try first (a pinned session's). */
+  affinity?: string | undefined
+  /** Told which replica served (a pinned session follows it after a failover). */
+  served?(endpointId: string): void
+}
+
+/** Router options resolved by the provider. */
+export interface RouterOptions {
+  /** Hedge reads. */
+  hedge: boolean
+}
+
+/**
+ * Splits an ethers payload batch by method safety and routes each part: reads as one batch
+ * (fail over, hedge, freshest replicas first), raw transactions one by one (safe elsewhere),
+ * node-signed and unknown methods one by one (moved only when unsent), filters to their replica.
+ */
+export class RpcRouter {
+  readonly #rpc: RpcTransport
+  readonly #filters: FilterRegistry
+  readonly #pending: PendingTransactions
+  readonly #options: RouterOptions
+
+  constructor(
+    rpc: RpcTransport,
+    filters: FilterRegistry,
+    pending: PendingTransactions,
+    options: RouterOptions,
+  ) {
+    this.#rpc = rpc
+    this.#filters = filters
+    this.#pending = pending
+    this.#options = options
+  }
+
+  /** Answers every payload (in any order; ethers matches by id). */
+  async send(
+    payloads: readonly JsonRpcPayload[],
+    scope: RouteScope = {},
+  ): Promise<JsonRpcResult[]> {
+    const batch: JsonRpcPayload[] = []
+    const parts: Promise<JsonRpcResult[]>[] = []
+    for (const p of payloads) {
+      switch (methodSafety(p.method)) {
+        case 'read':
+          if (this.#senderBound(p) !== undefined)
+            parts.push(this.#read([p], scope, this.#senderBound(p)))
+          else batch.push(p)
+          break
+        case 'filter':
+          parts.push(this.#filters.handle(p).then((r) => [r]))
+          break
+        case 'rawTransaction':
+          parts.push(sendRawTransaction(this.#rpc, this.#pending, p, scope).then((r) => [r]))
+          break
+        default:
+          parts.push(this.#unsafe(p, scope))
+      }
+    }
+    if (batch.length > 0) parts.push(this.#read(batch, scope, undefined))
+    return (await Promise.all(parts)).flat()
+  }
+
+  /** Reads of a transaction flow we track: stay with the replica that got the transaction. */
+  #senderBound(p: JsonRpcPayload): string | undefined {
+    const params = Array.isArray(p.params) ? p.params : []
+    if (
+      p.method === 'eth_getTransactionCount' &&
+      params[1] === 'pending' &&
+      typeof params[0] === 'string'
+    ) {
+      return this.#pending.endpointOf(params[0])
+    }
+    if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
+      return this.#pending.get(params[0])?.endpointId
+    }
+    return undefined
+  }
+
+  async #read(
+    payloads: readonly JsonRpcPayload[],
+    scope: RouteScope,
+    bound: string | undefined,
+  ): Promise<JsonRpcResult[]> {
+    const affinity = bound ?? scope.affinity
+    return this.#rpc.execute(
+      async (endpoint, ctx) => {
+        const results = await this.#rpc.post(endpoint, payloads, ctx)
+        scope.served?.(endpoint.id)
+        return this.#afterRead(endpoint, payloads, results, ctx)
+      },
+      {
+        latest: true,
+        hedge: this.#options.hedge && bound === undefined,
+        ...(affinity ? { affinity } : {}),
+      },
+    )
+  }
+
+  /** Monotonic block numbers, heads from receipts, and tracked-transaction reconciliation. */
+  async #afterRead(
+    endpoint: Endpoint,
+    payloads: readonly JsonRpcPayload[],
+    results: JsonRpcResult[],
+    ctx: AttemptContext,
+  ): Promise<JsonRpcResult[]> {
+    const head = this.#rpc.head
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]
+      const p = payloads[i]
+      if (r === undefined || p === undefined || isErrorResult(r)) continue
+      const params = Array.isArray(p.params) ? p.params : []
+      if (p.method === 'eth_blockNumber') {
+        const n = quantity(r.result)
+        if (n === undefined) continue
+        this.#rpc.set.reportSuccess(endpoint.id, { height: n })
+        results[i] = { id: r.id, result: `0x${head.clamp(n).toString(16)}` }
+      } else if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
+        const receipt = r.result as { blockNumber?: unknown } | null
+        const tracked = this.#pending.get(params[0])
+        if (receipt !== null) {
+          head.observe(quantity(receipt.blockNumber) ?? -1)
+          this.#pending.mined(params[0])
+        } else if (tracked !== undefined && tracked.endpointId !== endpoint.id) {
+          await this.#reconcile(endpoint, tracked.from, ctx.signal)
+        }
+      } else if (
+        p.method === 'eth_getTransactionCount' &&
+        params[1] === 'pending' &&
+        typeof params[0] === 'string'
+      ) {
+        const sender = params[0]
+        const bound = this.#pending.endpointOf(sender)
+        if (
+          bound !== undefined &&
+          bound !== endpoint.id &&
+          this.#pending.unmined(sender).length > 0
+        ) {
+          await this.#reconcile(endpoint, sender, ctx.signal)
+          results[i] = {
+            id: r.id,
+            result: await this.#rpc.call(endpoint, p.method, params, ctx.signal),
+          }
+        }
+      }
+    }
+    return results
+  }
+
+  /** Makes `endpoint` hold every unmined transaction of `sender` (re-sent by hash), then binds it. */
+  async #reconcile(endpoint: Endpoint, sender: string, signal: AbortSignal): Promise<void> {
+    await reconcileSender(this.#rpc, this.#pending, endpoint, sender, signal)
+  }
+
+  async #unsafe(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
+    return this.#rpc.execute(
+      async (endpoint, ctx) => {
+        const results = await this.#rpc.post(endpoint, [p], ctx)
+        scope.served?.(endpoint.id)
+        return results
+      },
+      {
+        idempotent: false,
+        hedge: false,
+        latest: true,
+        ...(scope.affinity ? { affinity: scope.affinity } : {}),
+      },
+    )
+  }
+}

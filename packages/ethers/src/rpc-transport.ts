@@ -1,0 +1,148 @@
+import {
+  type AttemptContext,
+  type Endpoint,
+  type EndpointSet,
+  EndpointsExhaustedError,
+  type ExecuteOptions,
+  NoEndpointAvailableError,
+  type ShouldFailover,
+} from '@steadfast/core'
+import type { ChainGuard } from './chain-guard.js'
+import type { HeadTracker } from './head-tracker.js'
+import { HttpClient, type HttpClientOptions } from './http-client.js'
+import {
+  isErrorResult,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+  matchResponses,
+} from './json-rpc.js'
+import { RpcErrorResponse } from './transport-errors.js'
+
+/** Execute options plus `lagFallback`: retry on lagging replicas when no fresh one answers. */
+export interface RouteOptions extends ExecuteOptions {
+  /** Prefer replicas at the highest head; fall back to lagging ones only when none answers. */
+  latest?: boolean
+}
+
+/**
+ * Sends JSON-RPC payloads to one replica (after its chain check) and runs operations through the
+ * endpoint set with the lag rules. Shared by the router, the filter registry and the probe.
+ */
+export class RpcTransport {
+  readonly set: EndpointSet
+  readonly guard: ChainGuard
+  readonly head: HeadTracker
+  readonly #clients = new Map<string, HttpClient>()
+  readonly #clientOptions: HttpClientOptions
+  readonly #shouldFailover: ShouldFailover
+  #nextId = 1
+
+  constructor(
+    set: EndpointSet,
+    clientOptions: HttpClientOptions,
+    guard: ChainGuard,
+    head: HeadTracker,
+    shouldFailover: ShouldFailover,
+  ) {
+    this.set = set
+    this.#clientOptions = clientOptions
+    this.guard = guard
+    this.head = head
+    this.#shouldFailover = shouldFailover
+  }
+
+  /** The keep-alive client of `endpoint`. */
+  client(endpoint: Endpoint): HttpClient {
+    let client = this.#clients.get(endpoint.id)
+    if (client === undefined) {
+      client = new HttpClient(endpoint, this.#clientOptions)
+      this.#clients.set(endpoint.id, client)
+    }
+    return client
+  }
+
+  /** Closes every pooled connection. */
+  closeClients(): void {
+    for (const client of this.#clients.values()) client.close()
+    this.#clients.clear()
+  }
+
+  /**
+   * Posts `payloads` (one, or a batch) to `endpoint` once its chain is verified. JSON-RPC error
+   * answers are returned as they are unless `shouldFailover` calls them retryable (then thrown).
+   */
+  async post(
+    endpoint: Endpoint,
+    payloads: readonly JsonRpcPayload[],
+    ctx: Pick<AttemptContext, 'signal' | 'attempt'>,
+  ): Promise<JsonRpcResult[]> {
+    await this.guard.verify(endpoint, ctx.signal)
+    return this.postUnchecked(endpoint, payloads, ctx)
+  }
+
+  /** {@link post} without the chain check (for the chain check itself and the probe). */
+  async postUnchecked(
+    endpoint: Endpoint,
+    payloads: readonly JsonRpcPayload[],
+    ctx: Pick<AttemptContext, 'signal' | 'attempt'>,
+  ): Promise<JsonRpcResult[]> {
+    const body = payloads.length === 1 ? payloads[0] : payloads
+    const answer = await this.client(endpoint).post(JSON.stringify(body), ctx.signal)
+    const results = matchResponses(payloads, answer, endpoint.redactedUrl)
+    payloads.forEach((p, i) => {
+      const r = results[i]
+      if (r === undefined || !isErrorResult(r)) return
+      const error = new RpcErrorResponse(p.method, r.error, { endpoint: endpoint.redactedUrl })
+      if (this.#shouldFailover(error, { endpoint, attempt: ctx.attempt }) !== 'fatal') throw error
+    })
+    return results
+  }
+
+  /** Calls one method on `endpoint`; a JSON-RPC error answer is thrown as RpcErrorResponse. */
+  async call(
+    endpoint: Endpoint,
+    method: string,
+    params: readonly unknown[],
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const [r] = await this.post(endpoint, [this.payload(method, params)], { signal, attempt: 1 })
+    if (r === undefined) throw new Error('unreachable: no result')
+    if (isErrorResult(r))
+      throw new RpcErrorResponse(method, r.error, { endpoint: endpoint.redactedUrl })
+    return r.result
+  }
+
+  /** A payload with an id of this transport's own sequence. */
+  payload(method: string, params: readonly unknown[]): JsonRpcPayload {
+    return { jsonrpc: '2.0', id: this.#nextId++, method, params }
+  }
+
+  /**
+   * Runs `op` through the set. With `latest`, first only on replicas at or above the highest head
+   * seen (and not lagging more than maxLag); then, if none of them answers, on the others.
+   */
+  async execute<T>(
+    op: (endpoint: Endpoint, ctx: AttemptContext) => Promise<T>,
+    options: RouteOptions,
+  ): Promise<T> {
+    const { latest, ...base } = options
+    if (latest !== true) return this.set.execute(op, base)
+    const minHeight = this.head.high
+    const fresh: ExecuteOptions = { ...base, fresh: true }
+    if (minHeight !== undefined) fresh.minHeight = minHeight
+    try {
+      return await this.set.execute(op, fresh)
+    } catch (error) {
+      const idempotent = base.idempotent !== false
+      const none = error instanceof NoEndpointAvailableError
+      if (!none && !(idempotent && error instanceof EndpointsExhaustedError)) throw error
+      if (base.signal?.aborted === true) throw error
+      const tried = error instanceof EndpointsExhaustedError ? error.attempts.map((a) => a.id) : []
+      try {
+        return await this.set.execute(op, { ...base, exclude: [...(base.exclude ?? []), ...tried] })
+      } catch (second) {
+        throw second instanceof NoEndpointAvailableError ? error : second
+      }
+    }
+  }
+}
