@@ -1,0 +1,81 @@
+import { ConfigError } from '../errors/config-error.js'
+
+/** Plain object (not array, not null). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Reads an own property safely (getters that throw become a ConfigError). */
+export function prop(obj: Record<string, unknown>, key: string, path: string): unknown {
+  try {
+    return Object.hasOwn(obj, key) ? obj[key] : undefined
+  } catch {
+    throw new ConfigError(path, '[unreadable]', 'could not be read')
+  }
+}
+
+export interface NumberRule {
+  /** Inclusive lower bound. Default 0. */
+  min?: number
+  /** Exclusive lower bound (e.g. weight > 0). */
+  above?: number
+  max?: number
+  integer?: boolean
+}
+
+/** A finite number within the rule, else ConfigError. */
+export function checkNumber(path: string, v: unknown, rule: NumberRule = {}): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ConfigError(path, v, 'must be a finite number')
+  }
+  if (rule.integer && !Number.isInteger(v)) throw new ConfigError(path, v, 'must be an integer')
+  if (rule.above !== undefined && !(v > rule.above)) {
+    throw new ConfigError(path, v, `must be > ${rule.above}`)
+  }
+  const min = rule.min ?? (rule.above === undefined ? 0 : Number.NEGATIVE_INFINITY)
+  if (v < min) throw new ConfigError(path, v, `must be >= ${min}`)
+  if (rule.max !== undefined && v > rule.max)
+    throw new ConfigError(path, v, `must be <= ${rule.max}`)
+  return v
+}
+
+/** Optional number: undefined gives the default. */
+export function optNumber(path: string, v: unknown, def: number, rule?: NumberRule): number {
+  return v === undefined ? def : checkNumber(path, v, rule)
+}
+
+export function checkString(path: string, v: unknown, nonEmpty = true): string {
+  if (typeof v !== 'string') throw new ConfigError(path, v, 'must be a string')
+  if (nonEmpty && v.trim() === '') throw new ConfigError(path, v, 'must not be empty')
+  return v
+}
+
+export function checkFunction<F>(path: string, v: unknown): F {
+  if (typeof v !== 'function') throw new ConfigError(path, v, 'must be a function')
+  return v as F
+}
+
+/** Optional nested options object; rejects keys it does not know (typos are bugs). */
+export function optObject(
+  path: string,
+  v: unknown,
+  known: readonly string[],
+): Record<string, unknown> {
+  if (v === undefined) return {}
+  if (!isRecord(v)) throw new ConfigError(path, v, 'must be an object')
+  for (const key of Object.keys(v)) {
+    if (!known.includes(key)) throw new ConfigError(`${path}.${key}`, key, 'is not a known option')
+  }
+  return v
+}
+
+/** Record<string, string> (labels, headers), copied and frozen. */
+export function checkStringMap(path: string, v: unknown): Readonly<Record<string, string>> {
+  if (v === undefined) return Object.freeze({})
+  if (!isRecord(v)) throw new ConfigError(path, v, 'must be an object of strings')
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(v)) {
+    out[key] = checkString(`${path}.${key}`, prop(v, key, `${path}.${key}`), false)
+  }
+  return Object.freeze(out)
+}

@@ -1,0 +1,31 @@
+import { expect, it } from 'vitest'
+import * as core from './index.js'
+
+it('exports: the public surface is explicit', () => {
+  expect(Object.keys(core).sort()).toMatchInlineSnapshot(`
+    [
+      "AbortedError",
+      "AttemptTimeoutError",
+      "ConfigError",
+      "DeadlineExceededError",
+      "EndpointsExhaustedError",
+      "InvalidTransitionError",
+      "NoEndpointAvailableError",
+      "SteadfastError",
+      "backoffDelay",
+      "canTransition",
+      "createEndpointSet",
+      "dnsDiscovery",
+      "leastLatencyPolicy",
+      "p2cPolicy",
+      "policies",
+      "priorityPolicy",
+      "redactText",
+      "redactUrl",
+      "roundRobinPolicy",
+      "staticDiscovery",
+      "transition",
+      "weightedPolicy",
+    ]
+  `)
+})

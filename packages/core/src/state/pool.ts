@@ -1,0 +1,188 @@
+import type { ResolvedOptions } from '../config/resolve-options.js'
+import type { Emitter } from '../events/emitter.js'
+import { Member } from '../health/member.js'
+import type { Candidate, Picker, Tier } from '../policies/policy.js'
+import { orderedPicker } from '../policies/policy.js'
+import type { Endpoint, SetEvents } from '../types.js'
+import { deriveState, isUsable, transition } from './transition.js'
+
+const TIERS: readonly Tier[] = ['preferred', 'degraded', 'panic']
+
+function tierOf(m: Member): number {
+  switch (m.state) {
+    case 'healthy':
+    case 'unknown':
+      return 0
+    case 'degraded':
+      return 1
+    case 'unhealthy':
+    case 'ejected':
+      return 2
+    default:
+      return -1 // cordoned, quarantined: never picked
+  }
+}
+
+/** Panic order: the least bad first (ejected before unhealthy, then fewest recent failures). */
+function leastBad(a: Member, b: Member): number {
+  const rank = (m: Member) => (m.state === 'ejected' ? 0 : 1)
+  return (
+    rank(a) - rank(b) ||
+    a.probeFail - b.probeFail ||
+    a.consecutiveFailures - b.consecutiveFailures ||
+    a.endpoint.priority - b.endpoint.priority ||
+    a.endpoint.index - b.endpoint.index
+  )
+}
+
+/**
+ * The members of a set, their state transitions, and the pickers built from them. Pickers are
+ * rebuilt lazily (on the first pick after a change), so a burst of probe results costs one build.
+ */
+export class Pool {
+  readonly members = new Map<string, Member>()
+  list: Member[] = []
+  private dirty = true
+  private pickers: Picker[] = []
+  private recheck: ReturnType<typeof setTimeout> | undefined
+  private best: number | undefined
+  private closed = false
+
+  constructor(
+    private readonly opts: ResolvedOptions,
+    private readonly emitter: Emitter<SetEvents>,
+  ) {}
+
+  add(endpoints: readonly Endpoint[]): void {
+    const now = this.opts.now()
+    for (const e of endpoints) this.members.set(e.id, new Member(e, now))
+    this.list = [...this.members.values()]
+    this.invalidate()
+  }
+
+  remove(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.members.get(id)?.clearTimers()
+      this.members.delete(id)
+    }
+    this.list = [...this.members.values()]
+    this.recomputeBest()
+    this.invalidate()
+  }
+
+  invalidate(): void {
+    this.dirty = true
+  }
+
+  /** Moves `m` to the state its verdict and overrides imply, through the transition function. */
+  update(m: Member, reason: string): void {
+    const to = deriveState(m.verdict, m)
+    if (to === m.state) return
+    const from = m.state
+    m.state = transition(from, to)
+    const now = this.opts.now()
+    m.since = now
+    m.reason = reason
+    if (!isUsable(to)) m.healthySince = undefined
+    else if (!isUsable(from) || (from === 'degraded') !== (to === 'degraded')) {
+      m.healthySince = now
+    }
+    if (to === 'quarantined' || from === 'quarantined') this.recomputeBest()
+    this.invalidate()
+    if (this.emitter.has('stateChange')) {
+      const e = m.endpoint
+      this.emitter.emit('stateChange', {
+        set: this.opts.name,
+        endpoint: e.id,
+        url: e.redactedUrl,
+        from,
+        to,
+        reason,
+      })
+    }
+  }
+
+  /** Pickers per tier, rebuilt if anything changed since the last pick. */
+  private tiers(): Picker[] {
+    if (this.dirty && !this.closed) this.rebuild()
+    return this.pickers
+  }
+
+  private rebuild(): void {
+    this.dirty = false
+    const groups: Member[][] = [[], [], []]
+    for (const m of this.list) {
+      const t = tierOf(m)
+      if (t >= 0) groups[t]!.push(m)
+    }
+    const now = this.opts.now()
+    const ctx = { now, random: this.opts.random, failbackAfterMs: this.opts.failbackAfterMs }
+    this.pickers = TIERS.map((tier, i) =>
+      tier === 'panic'
+        ? orderedPicker(groups[i]!.sort(leastBad))
+        : this.opts.policy.build(groups[i]!, { ...ctx, tier }),
+    )
+    if (this.recheck) clearTimeout(this.recheck)
+    this.recheck = undefined
+    const at = this.pickers[0]?.recheckAt
+    if (at !== undefined) {
+      this.recheck = setTimeout(() => this.rebuildNow('failback'), Math.max(at - now, 0))
+      this.recheck.unref?.()
+    }
+  }
+
+  /** Rebuild immediately (timers: a pending failback is due) and let holders know. */
+  private rebuildNow(reason: string): void {
+    const before = this.current()?.endpoint.id
+    this.dirty = true
+    const after = this.current()?.endpoint.id
+    if (before !== after) {
+      this.emitter.emit('rebalance', { set: this.opts.name, reason, from: before, to: after })
+    }
+  }
+
+  /** Next candidate across tiers: a lower tier is used only when the higher has no match. */
+  pick(accept?: (c: Candidate) => boolean): Member | undefined {
+    const tiers = this.tiers()
+    for (let i = 0; i < tiers.length; i++) {
+      const c = tiers[i]!.pick(accept)
+      if (c) return c as Member
+    }
+    return undefined
+  }
+
+  current(): Member | undefined {
+    for (const p of this.tiers()) {
+      const c = p.current()
+      if (c) return c as Member
+    }
+    return undefined
+  }
+
+  get bestHeight(): number | undefined {
+    return this.best
+  }
+
+  noteHeight(m: Member, height: number): void {
+    const prev = m.height
+    m.height = height
+    if (m.quarantined) return
+    if (this.best === undefined || height > this.best) this.best = height
+    else if (prev !== undefined && prev === this.best && height < prev) this.recomputeBest()
+  }
+
+  private recomputeBest(): void {
+    let best: number | undefined
+    for (const m of this.list) {
+      if (m.quarantined || m.height === undefined) continue
+      if (best === undefined || m.height > best) best = m.height
+    }
+    this.best = best
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.recheck) clearTimeout(this.recheck)
+    for (const m of this.list) m.clearTimers()
+  }
+}
