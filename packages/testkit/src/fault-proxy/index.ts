@@ -1,4 +1,6 @@
 export type { FaultMode, HttpFaultRequest } from './fault-mode.js'
 export { jsonRpcErrorBody, validateFaultMode } from './fault-mode.js'
+export type { FaultCommand } from './parse-fault-command.js'
+export { FAULT_COMMAND_HELP, parseFaultCommand } from './parse-fault-command.js'
 export type { FaultProxy, FaultProxyOptions, FaultProxyStats } from './start-fault-proxy.js'
 export { startFaultProxy } from './start-fault-proxy.js'
