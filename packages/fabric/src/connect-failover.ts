@@ -1,0 +1,138 @@
+import {
+  ConfigError,
+  createEndpointSet,
+  type Endpoint,
+  type EndpointConfig,
+  type Probe,
+} from '@steadfast/core'
+import { chainInfoProbe, checkHealthz } from './chain-info-probe.js'
+import { classifiedFailure } from './classify-failure.js'
+import { ConnectionPool, peerConnectionFactory } from './connection-pool.js'
+import { FabricExecutor } from './fabric-executor.js'
+import { FailoverGateway } from './failover-gateway.js'
+import {
+  defaultDeadlines,
+  type FabricPeerConfig,
+  type FailoverConnectOptions,
+} from './failover-options.js'
+import type { FailoverRuntime } from './failover-runtime.js'
+import { offlineGateway } from './offline-gateway.js'
+import { shouldFailover as defaultShouldFailover } from './should-failover.js'
+
+const DEFAULT_PROBE_TIMEOUT_MS = 2_000
+
+/**
+ * Connects to a set of Fabric Gateway peers and returns one Gateway over them: the same API as
+ * fabric-gateway's `connect()` result, with failover, health checks and lossless event streams.
+ * No network traffic happens here; probes start with the first call.
+ */
+export function connectFailover(options: FailoverConnectOptions): FailoverGateway {
+  const peers = checkPeers(options)
+  if (options.identity === undefined) throw new ConfigError('identity', undefined, 'is required')
+  const byId = new Map(peers.map((peer, i) => [peerId(peer, i), peer] as const))
+  const deadlines = { ...defaultDeadlines, ...options.deadlines }
+  const shouldFailover = options.shouldFailover ?? defaultShouldFailover
+  // Filled below: the set's probe needs the pool, the pool's max-age timer needs the set.
+  const late: { pool?: ConnectionPool } = {}
+  const set = createEndpointSet({
+    name: options.name ?? 'fabric',
+    policy: options.policy ?? 'priority',
+    maxLag: options.maxLag ?? 5,
+    hedge: { delayMs: options.commitStatusHedgeMs ?? 3_000, max: 2 },
+    ...options.set,
+    endpoints: peers.map((peer, i) => endpointConfig(peer, i)),
+    probe: fabricProbe(options, byId, () => late.pool),
+    shouldFailover: classifiedFailure,
+    ...(options.health ? { health: options.health } : {}),
+    ...(options.outlier ? { outlier: options.outlier } : {}),
+  })
+  const pool = new ConnectionPool({
+    create: peerConnectionFactory(byId, options),
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    maxConnectionAgeMs: options.maxConnectionAgeMs,
+    maxConnectionAgeJitter: options.maxConnectionAgeJitter,
+    onMaxAge: (endpoint) => set.rebalance({ reason: 'max-connection-age', from: endpoint.id }),
+    random: options.set?.random,
+  })
+  late.pool = pool
+  // A rebalance replaces the connection it moves away from (or all of them when it names
+  // none): new calls take a fresh one, the old one drains, event streams hand over.
+  set.on('rebalance', (e) => {
+    for (const id of e.from === undefined ? pool.ids() : [e.from]) pool.rotate(id)
+  })
+  const runtime: FailoverRuntime = {
+    set,
+    pool,
+    executor: new FabricExecutor({
+      set,
+      pool,
+      deadlines,
+      shouldFailover,
+      defaults: options,
+      peerCount: peers.length,
+    }),
+    builder: offlineGateway(options),
+    identity: options.identity,
+    signer: options.signer,
+    shouldFailover,
+    defaults: options,
+    streams: new Set(),
+  }
+  return new FailoverGateway(runtime)
+}
+
+function checkPeers(options: FailoverConnectOptions): readonly FabricPeerConfig[] {
+  const peers = options.peers
+  if (!Array.isArray(peers) || peers.length === 0) {
+    throw new ConfigError('peers', peers, 'must list at least one peer')
+  }
+  peers.forEach((peer: FabricPeerConfig, i) => {
+    if (typeof peer?.address !== 'string' || !/^[^\s/]+:\d+$/.test(peer.address)) {
+      throw new ConfigError(`peers[${i}].address`, peer?.address, 'must be host:port')
+    }
+  })
+  return peers
+}
+
+function peerId(peer: FabricPeerConfig, index: number): string {
+  return peer.id ?? (peer.serverNameOverride ? `${peer.serverNameOverride}#${index}` : peer.address)
+}
+
+function endpointConfig(peer: FabricPeerConfig, index: number): EndpointConfig {
+  const scheme = peer.tlsRootCert === undefined ? 'grpc' : 'grpcs'
+  return {
+    url: `${scheme}://${peer.address}`,
+    id: peerId(peer, index),
+    ...(peer.priority !== undefined ? { priority: peer.priority } : {}),
+    ...(peer.weight !== undefined ? { weight: peer.weight } : {}),
+    ...(peer.labels ? { labels: peer.labels } : {}),
+  }
+}
+
+/** The set's probe: the chosen Fabric probe on the peer's current connection, plus /healthz. */
+function fabricProbe(
+  options: FailoverConnectOptions,
+  peers: ReadonlyMap<string, FabricPeerConfig>,
+  pool: () => ConnectionPool | undefined,
+): Probe {
+  const probe = options.probe ?? chainInfoProbe
+  const timeoutMs = options.health?.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
+  return async (endpoint: Endpoint, signal: AbortSignal) => {
+    const conn = pool()?.get(endpoint)
+    if (!conn) return { ok: false, details: 'not connected' }
+    const healthzUrl = peers.get(endpoint.id)?.healthzUrl
+    const [result, healthz] = await Promise.all([
+      probe({
+        endpoint,
+        gateway: conn.gateway,
+        client: conn.client,
+        channelName: options.channelName,
+        connectivity: conn.client.getChannel().getConnectivityState(false),
+        deadline: Date.now() + timeoutMs,
+        signal,
+      }),
+      healthzUrl ? checkHealthz(healthzUrl, signal) : undefined,
+    ])
+    return healthz && !healthz.ok ? healthz : result
+  }
+}
