@@ -1,0 +1,93 @@
+import pc from 'picocolors'
+import type { StatusSnapshot } from '../status-snapshot.js'
+import { type CliCommand, parseCliArgs, USAGE, UsageError } from './parse-cli-args.js'
+import { renderStatusTable } from './render-status-table.js'
+
+/** Where the CLI writes, and what it reads from its environment (injectable for tests). */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean }
+  stderr: { write(text: string): unknown }
+  env: NodeJS.ProcessEnv
+  version: string
+}
+
+/** Exit codes, as documented in the usage text. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3 } as const
+
+interface Answer {
+  status: number
+  body: unknown
+}
+
+async function request(cmd: Exclude<CliCommand, { kind: 'help' | 'version' }>): Promise<Answer> {
+  const base = cmd.url.href.endsWith('/') ? cmd.url.href : `${cmd.url.href}/`
+  const target = new URL(cmd.kind, base)
+  const init: RequestInit = { signal: AbortSignal.timeout(cmd.timeoutMs) }
+  if (cmd.kind !== 'status') {
+    init.method = 'POST'
+    init.headers = { authorization: `Bearer ${cmd.token}`, 'content-type': 'application/json' }
+    init.body = JSON.stringify(cmd.body)
+  }
+  const res = await fetch(target, init)
+  const text = await res.text()
+  try {
+    return { status: res.status, body: JSON.parse(text) as unknown }
+  } catch {
+    return { status: res.status, body: { error: { message: text.slice(0, 200) } } }
+  }
+}
+
+function errorText(body: unknown): string {
+  const e = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error
+  return typeof e?.message === 'string'
+    ? `${e.message}${typeof e.code === 'string' ? ` (${e.code})` : ''}`
+    : 'no details'
+}
+
+function done(cmd: Extract<CliCommand, { token: string }>, body: unknown): string {
+  const r = body as { endpoints?: string[]; current?: string | null }
+  const on = r.endpoints?.length ? ` ${r.endpoints.join(', ')}` : ''
+  return `${cmd.kind}${on} in set ${cmd.body.set}: done; now holding ${r.current ?? 'nothing'}\n`
+}
+
+/** Runs one CLI invocation and resolves to its exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let cmd: CliCommand
+  try {
+    cmd = parseCliArgs(argv, io.env)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    io.stderr.write(`steadfast: ${error.message}\n\n${USAGE}\n`)
+    return EXIT.usage
+  }
+  if (cmd.kind === 'help') {
+    io.stdout.write(`${USAGE}\n`)
+    return EXIT.ok
+  }
+  if (cmd.kind === 'version') {
+    io.stdout.write(`${io.version}\n`)
+    return EXIT.ok
+  }
+  let answer: Answer
+  try {
+    answer = await request(cmd)
+  } catch (error) {
+    const why = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message
+    io.stderr.write(`steadfast: cannot reach the monitor at ${cmd.url.origin}: ${why}\n`)
+    return EXIT.failed
+  }
+  if (cmd.json) io.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`)
+  if (answer.status >= 400) {
+    io.stderr.write(
+      `steadfast: ${cmd.kind} failed: HTTP ${answer.status}: ${errorText(answer.body)}\n`,
+    )
+    return answer.status >= 500 ? EXIT.failed : EXIT.refused
+  }
+  if (!cmd.json) {
+    if (cmd.kind === 'status') {
+      const colors = pc.createColors(Boolean(io.stdout.isTTY) && !io.env.NO_COLOR)
+      io.stdout.write(`${renderStatusTable(answer.body as StatusSnapshot, colors)}\n`)
+    } else io.stdout.write(done(cmd, answer.body))
+  }
+  return EXIT.ok
+}
