@@ -1,27 +1,30 @@
 import { createPrivateKey } from 'node:crypto'
-import * as grpc from '@grpc/grpc-js'
+import type * as grpc from '@grpc/grpc-js'
+import { status } from '@grpc/grpc-js'
 import { connect, type Gateway, hash, signers } from '@hyperledger/fabric-gateway'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FabricNetwork, type FabricPeer, startFabricNetwork } from './index.js'
+import {
+  type FabricNetwork,
+  type FabricPeer,
+  fabricGrpcClient,
+  startFabricNetwork,
+} from './index.js'
 
 let network: FabricNetwork
 const clients: grpc.Client[] = []
 
 function gatewayFor(peer: FabricPeer, options: { override?: boolean } = {}): Gateway {
-  const credentials = grpc.credentials.createSsl(network.tlsRootCert)
-  const channelOptions =
-    options.override === false ? {} : { 'grpc.ssl_target_name_override': peer.hostName }
-  const client = new grpc.Client(peer.address, credentials, channelOptions)
+  const client = fabricGrpcClient(network, peer, { serverNameOverride: options.override !== false })
   clients.push(client)
+  const deadline = () => ({ deadline: Date.now() + 5_000 })
   return connect({
     client,
     identity: { mspId: network.client.mspId, credentials: network.client.certificate },
     signer: signers.newPrivateKeySigner(createPrivateKey(network.client.privateKey)),
     hash: hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + 5_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 5_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 5_000 }),
-    commitStatusOptions: () => ({ deadline: Date.now() + 10_000 }),
+    evaluateOptions: deadline,
+    endorseOptions: deadline,
+    submitOptions: deadline,
   })
 }
 
@@ -82,7 +85,7 @@ describe('fabric test peers over TLS with the real fabric-gateway client', () =>
       .getNetwork('mychannel')
       .getContract('basic')
     const err = await contract.submitTransaction('ReadAsset', 'missing').catch((e: unknown) => e)
-    expect(err).toMatchObject({ name: 'EndorseError', code: grpc.status.ABORTED })
+    expect(err).toMatchObject({ name: 'EndorseError', code: status.ABORTED })
     expect((err as { details: Array<{ message: string }> }).details[0]?.message).toContain(
       'The asset missing does not exist',
     )
@@ -93,7 +96,7 @@ describe('fabric test peers over TLS with the real fabric-gateway client', () =>
       .getNetwork('mychannel')
       .getContract('basic')
     await expect(contract.evaluateTransaction('AssetExists', 'tls1')).rejects.toMatchObject({
-      code: grpc.status.UNAVAILABLE,
+      code: status.UNAVAILABLE,
     })
   })
 })

@@ -34,8 +34,8 @@ export interface FabricPeer {
   setLag(on: boolean): void
   /** While on, every call is answered with status UNAVAILABLE. */
   setUnavailable(on: boolean): void
-  /** Ends every open Deliver and ChaincodeEvents stream with status UNAVAILABLE. */
-  dropStreams(): void
+  /** Ends every open Deliver and ChaincodeEvents stream with status UNAVAILABLE; returns how many. */
+  dropStreams(): number
   /** Blocks this peer has received. */
   height(): number
 }
@@ -240,10 +240,11 @@ class TestPeer implements ClosableFabricPeer {
     this.#unavailable = on
   }
 
-  dropStreams(): void {
+  dropStreams(): number {
     const drops = [...this.#streams]
     this.#streams.clear()
     for (const drop of drops) drop()
+    return drops.length
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,7 @@
 export type { Chaincode, ChaincodeStub } from './asset-chaincode.js'
 export { assetChaincode, ChaincodeError } from './asset-chaincode.js'
+export type { FabricGrpcClientOptions } from './fabric-grpc-client.js'
+export { fabricGrpcClient } from './fabric-grpc-client.js'
 export type { FabricPeer } from './fabric-peer.js'
 export type {
   FabricLedgerView,
