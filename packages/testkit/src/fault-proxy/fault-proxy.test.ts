@@ -32,10 +32,12 @@ function get(url: string, opts: { agent?: Agent; body?: string; method?: string 
 }
 
 /** Connects, writes `data`, and resolves with what came back, or the error code. */
-function raw(port: number, data: string, waitMs = 0) {
+function raw(port: number, data: string, waitMs = 0, halfClose = false) {
   return new Promise<{ received: Buffer; error?: string; ended: boolean }>((resolve) => {
     const chunks: Buffer[] = []
-    const socket = connect(port, '127.0.0.1', () => socket.write(data))
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () =>
+      halfClose ? socket.end(data) : socket.write(data),
+    )
     const done = (error?: string, ended = false) => {
       clearTimeout(timer)
       socket.destroy()
@@ -105,6 +107,13 @@ describe('startFaultProxy', () => {
     expect(s.bytesIn).toBeGreaterThan('hello'.length * 2)
     expect(s.bytesOut).toBeGreaterThan(r.body.length)
     expect(p.url()).toBe(`http://127.0.0.1:${p.port}`)
+  })
+
+  it('behavior: pass answers a client that half-closes after its request', async () => {
+    const p = await proxyTo(blobPort)
+    const r = await raw(p.port, 'go', 5_000, true)
+    expect(r.error).toBeUndefined()
+    expect(r.received.equals(BLOB)).toBe(true)
   })
 
   it('behavior: down refuses connections on the same port and pass reopens it', async () => {

@@ -22,6 +22,8 @@ const MAX_BUFFER = 16 * 1024 * 1024
  */
 export function answerHttp(socket: Socket, mode: HttpMode, onWrite: (bytes: number) => void) {
   let buffered: Buffer = Buffer.alloc(0)
+  // The client half-closed: every complete request is answered already, so close our side.
+  socket.on('end', () => socket.end())
   socket.on('data', (chunk: Buffer) => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
     for (;;) {

@@ -13,6 +13,8 @@ export interface ByteCounter {
 export interface Connection {
   readonly client: Socket
   upstream: Socket | undefined
+  /** Set once a `cut` ended the connection on purpose (no reset for the client then). */
+  cut?: boolean
 }
 
 /** After a cut, how long the client may take to read the delivered bytes before a hard close. */
@@ -34,6 +36,7 @@ export function relayConnection(
     case 'reset':
       // RST on the first request bytes: the client has sent, so the failure is "maybe processed".
       client.once('data', () => client.resetAndDestroy())
+      client.once('end', () => client.resetAndDestroy())
       return
     case 'hang':
       return // the 'data' listener above keeps reading; nothing is ever written
@@ -43,26 +46,28 @@ export function relayConnection(
     case 'pass':
     case 'slow':
     case 'cut': {
-      const upstream = connect({ host: target.host, port: target.port })
+      // Half-open both ways, so a client that half-closes after its request still gets the answer.
+      const upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true })
       conn.upstream = upstream
       upstream.setNoDelay(true)
       // A refused or broken target looks like a peer reset to the client.
       upstream.on('error', () => {
-        if (!client.destroyed) client.resetAndDestroy()
+        if (!client.destroyed && !conn.cut) client.resetAndDestroy()
       })
       client.on('close', () => upstream.destroy())
       client.pipe(upstream)
       if (mode.kind === 'pass') {
         upstream.on('data', (chunk: Buffer) => count.out(chunk.length))
         upstream.pipe(client)
-      } else if (mode.kind === 'cut') cutAfter(upstream, client, mode.afterBytes, count)
+      } else if (mode.kind === 'cut') cutAfter(conn, upstream, mode.afterBytes, count)
       else void slowDown(upstream, client, mode, count)
       return
     }
   }
 }
 
-function cutAfter(upstream: Socket, client: Socket, afterBytes: number, count: ByteCounter) {
+function cutAfter(conn: Connection, upstream: Socket, afterBytes: number, count: ByteCounter) {
+  const { client } = conn
   let sent = 0
   upstream.on('data', (chunk: Buffer) => {
     const room = afterBytes - sent
@@ -71,6 +76,8 @@ function cutAfter(upstream: Socket, client: Socket, afterBytes: number, count: B
     count.out(part.length)
     if (part.length < chunk.length || sent === afterBytes) {
       // The stream dies midway: the client gets exactly `afterBytes`, then the end.
+      conn.cut = true
+      client.unpipe(upstream)
       upstream.destroy()
       client.end(part)
       setTimeout(() => client.destroy(), CUT_LINGER_MS).unref()

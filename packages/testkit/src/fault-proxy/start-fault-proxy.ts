@@ -93,7 +93,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const listen = async () => {
     const deadline = Date.now() + REOPEN_RETRY_MS
     for (;;) {
-      const s = createServer(onConnection)
+      const s = createServer({ allowHalfOpen: true }, onConnection)
       try {
         await new Promise<void>((resolve, reject) => {
           s.once('error', reject)
