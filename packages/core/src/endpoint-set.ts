@@ -31,6 +31,7 @@ export class SetImpl implements ExecuteHost {
   private readonly closing = new AbortController()
   private discoveryTimer: ReturnType<typeof setTimeout> | undefined
   private nextIndex: number
+  private readonly runs = new Set<CallRun<unknown>>()
   private started = false
   private closed = false
 
@@ -68,7 +69,9 @@ export class SetImpl implements ExecuteHost {
   execute<T>(op: Op<T>, options: ExecuteOptions = {}): Promise<T> {
     if (this.closed) return Promise.reject(new SteadfastError('CLOSED', 'Endpoint set is closed'))
     this.start()
-    return new CallRun(this, op, options).run()
+    const run = new CallRun(this, op, options)
+    this.runs.add(run as CallRun<unknown>)
+    return run.run().finally(() => this.runs.delete(run as CallRun<unknown>))
   }
 
   pick(options?: ExecuteOptions): Endpoint | undefined {
@@ -227,7 +230,9 @@ export class SetImpl implements ExecuteHost {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.closing.abort(new SteadfastError('CLOSED', 'Endpoint set closed'))
+    const closedError = new SteadfastError('CLOSED', 'Endpoint set closed')
+    this.closing.abort(closedError)
+    for (const run of this.runs) run.cancel(closedError)
     if (this.discoveryTimer) clearTimeout(this.discoveryTimer)
     this.probes?.stop()
     this.operator.close()

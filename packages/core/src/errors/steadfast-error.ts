@@ -21,9 +21,9 @@ export function oneLine(text: string, max = 500): string {
 export class SteadfastError extends Error {
   readonly code: string
   readonly shortMessage: string
-  readonly endpoint?: string
-  readonly details?: string
-  override cause?: unknown
+  declare readonly endpoint?: string
+  declare readonly details?: string
+  declare cause?: unknown
 
   constructor(code: string, shortMessage: string, args: SteadfastErrorArgs = {}) {
     const short = oneLine(shortMessage)
@@ -34,8 +34,11 @@ export class SteadfastError extends Error {
     this.name = new.target.name
     this.code = code
     this.shortMessage = short
-    if (args.endpoint !== undefined) this.endpoint = args.endpoint
-    if (args.details !== undefined) this.details = oneLine(args.details)
+    // Only present when given (exactOptionalPropertyTypes): no `endpoint: undefined` noise.
+    if (args.endpoint !== undefined)
+      Object.defineProperty(this, 'endpoint', { value: args.endpoint, enumerable: true })
+    if (args.details !== undefined)
+      Object.defineProperty(this, 'details', { value: oneLine(args.details), enumerable: true })
     if (args.cause !== undefined) this.cause = args.cause
   }
 

@@ -224,6 +224,11 @@ export class CallRun<T> {
     }
   }
 
+  /** Ends the call now with `error` (the set is closing), aborting every running attempt. */
+  cancel(error: unknown): void {
+    this.finishError(error)
+  }
+
   private finishError(error: unknown): void {
     this.finish(() => this.reject(error))
   }

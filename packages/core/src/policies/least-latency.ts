@@ -41,14 +41,11 @@ export function leastLatencyPolicy(): Policy {
         pick(accept) {
           if (n === 0) return undefined
           let best = cheapest(shortlist, accept)
-          if (n > TOP) {
-            for (let k = 0; k < 2; k++) {
-              const c = list[TOP + Math.floor(random() * (n - TOP))]!
-              if ((accept && !accept(c)) || (best && peakEwmaCost(c) >= peakEwmaCost(best)))
-                continue
-              best = c
-            }
-            if (!best && accept) best = cheapest(list, accept)
+          // Filters rejected every fast one: an exact scan (failover path, not the hot path).
+          if (!best) return n > TOP && accept ? cheapest(list, accept) : undefined
+          for (let k = 0; n > TOP && k < 2; k++) {
+            const c = list[TOP + Math.floor(random() * (n - TOP))]!
+            if ((!accept || accept(c)) && peakEwmaCost(c) < peakEwmaCost(best)) best = c
           }
           return best
         },

@@ -21,9 +21,12 @@ export function priorityPolicy(): Policy {
     build(candidates, ctx) {
       const sorted = [...candidates].sort(byPriority)
       if (ctx.tier !== 'preferred') return orderedPicker(sorted)
-      const best = sorted.find((c) => c.endpoint.id !== avoid) ?? sorted[0]
+      const best = sorted[0]
+      let chosen =
+        sorted.find((c) => c.endpoint.id === primary) ??
+        sorted.find((c) => c.endpoint.id !== avoid) ??
+        best
       avoid = undefined
-      let chosen = sorted.find((c) => c.endpoint.id === primary) ?? best
       let recheckAt: number | undefined
       if (best && chosen && best !== chosen && isBetter(best, chosen)) {
         const stableAt = (best.healthySince ?? ctx.now) + ctx.failbackAfterMs
