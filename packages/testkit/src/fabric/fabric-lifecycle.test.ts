@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto'
+import { status } from '@grpc/grpc-js'
 import { connect, hash, signers } from '@hyperledger/fabric-gateway'
 import { describe, expect, it } from 'vitest'
 import { isListening } from '../process/index.js'
@@ -42,5 +43,56 @@ describe('fabric test peers: lifecycle', () => {
     const controller = new AbortController()
     controller.abort(new Error('stop'))
     await expect(startFabricNetwork({ signal: controller.signal })).rejects.toThrow()
+  })
+})
+
+describe('fabric test peers: keepalive policy', () => {
+  it('behavior: a client pinging more often than the peer allows gets its connection closed', async () => {
+    const network = await startFabricNetwork({
+      peers: 1,
+      tls: false,
+      keepaliveMinIntervalMs: 60_000,
+    })
+    const peer = network.peers[0]
+    if (peer === undefined) throw new Error('no peer')
+    const connectWith = (keepaliveMs?: number) =>
+      connect({
+        client: fabricGrpcClient(network, peer, {
+          channelOptions:
+            keepaliveMs === undefined ? {} : { 'grpc.keepalive_time_ms': keepaliveMs },
+        }),
+        identity: { mspId: network.mspId, credentials: network.client.certificate },
+        signer: signers.newPrivateKeySigner(createPrivateKey(network.client.privateKey)),
+        hash: hash.sha256,
+      })
+    const eager = connectWith(20)
+    const polite = connectWith()
+    try {
+      const eagerEvents = await eager
+        .getNetwork(network.channelName)
+        .getChaincodeEvents(network.chaincodeName)
+      const politeEvents = await polite
+        .getNetwork(network.channelName)
+        .getChaincodeEvents(network.chaincodeName)
+      const politeNext = politeEvents[Symbol.asyncIterator]().next()
+      // The eager stream dies (GOAWAY too_many_pings); an event then proves the polite one lives.
+      const failure = await eagerEvents[Symbol.asyncIterator]()
+        .next()
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        )
+      // grpc-js reports a stream ended by GOAWAY ENHANCE_YOUR_CALM as RESOURCE_EXHAUSTED.
+      expect(failure).toMatchObject({ code: status.RESOURCE_EXHAUSTED })
+      const contract = polite.getNetwork(network.channelName).getContract(network.chaincodeName)
+      await contract.submitTransaction('CreateAsset', 'ka1', 'blue', '1', 'Al', '1')
+      expect((await politeNext).value?.eventName).toBe('CreateAsset')
+      eagerEvents.close()
+      politeEvents.close()
+    } finally {
+      eager.close()
+      polite.close()
+      await network.close()
+    }
   })
 })

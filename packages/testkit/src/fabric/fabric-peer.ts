@@ -8,6 +8,7 @@ import type { FabricLedger } from './fabric-ledger.js'
 import { gatewayService } from './gateway-service.js'
 import { GatewayStatusError } from './gateway-status.js'
 import type { IdentityVerifier } from './identity-verifier.js'
+import { enforceKeepalivePolicy } from './keepalive-policy.js'
 import type { PeerContext } from './peer-context.js'
 import type { EndorserIdentity } from './prepared-transaction.js'
 import { qsccChaincode } from './qscc-chaincode.js'
@@ -51,6 +52,8 @@ export interface FabricPeerOptions {
   readonly chaincodes: ReadonlyMap<string, Chaincode>
   /** PEM server certificate and key; insecure when undefined. */
   readonly tls: { readonly certificate: Buffer; readonly privateKey: Buffer } | undefined
+  /** Clients pinging more often than this (ms) are sent GOAWAY too_many_pings. Default: 60000. */
+  readonly keepaliveMinIntervalMs?: number
 }
 
 const BIND_RETRY_MS = 2_000
@@ -191,6 +194,7 @@ class TestPeer implements ClosableFabricPeer {
         await new Promise((r) => setTimeout(r, 50).unref())
       }
     }
+    enforceKeepalivePolicy(server, this.#options.keepaliveMinIntervalMs ?? 60_000)
     this.#server = server
   }
 

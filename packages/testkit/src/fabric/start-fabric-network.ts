@@ -18,6 +18,11 @@ export interface FabricNetworkOptions {
   readonly chaincodeName?: string
   /** Orderer batch timeout, in ms. Default: 50. */
   readonly blockCutMs?: number
+  /**
+   * A peer's keepalive enforcement: a client pinging more often than this gets GOAWAY
+   * too_many_pings, as with a Fabric peer's default `keepalive.minInterval`. In ms. Default: 60000.
+   */
+  readonly keepaliveMinIntervalMs?: number
   /** Aborts the start (everything started so far is closed). */
   readonly signal?: AbortSignal
 }
@@ -103,7 +108,7 @@ export async function startFabricNetwork(
         privateKey: createPrivateKey(enrollment.privateKey),
       }
       const serverTls = tls ? ca.issue({ commonName: hostName, dnsNames: [hostName] }) : undefined
-      const options_ = {
+      const peerOptions = {
         index,
         hostName,
         mspId: MSP_ID,
@@ -112,8 +117,11 @@ export async function startFabricNetwork(
         endorser,
         chaincodes,
         tls: serverTls,
+        ...(options.keepaliveMinIntervalMs !== undefined
+          ? { keepaliveMinIntervalMs: options.keepaliveMinIntervalMs }
+          : {}),
       }
-      peers.push(await startFabricPeer(options_, options.signal))
+      peers.push(await startFabricPeer(peerOptions, options.signal))
     }
   } catch (err) {
     await close()
