@@ -55,6 +55,7 @@ export function runStream(
   })
   const stop = () => {
     finished = true
+    untrack()
     controller.abort(new Error('cancelled by client'))
   }
   call.on('cancelled', stop)
