@@ -3,24 +3,23 @@ import type { Emitter } from '../events/emitter.js'
 import { Member } from '../health/member.js'
 import type { Candidate, Picker, Tier } from '../policies/policy.js'
 import { orderedPicker } from '../policies/policy.js'
-import type { Endpoint, SetEvents } from '../types.js'
+import type { Endpoint, EndpointState, SetEvents } from '../types.js'
 import { deriveState, isUsable, transition } from './transition.js'
 
 const TIERS: readonly Tier[] = ['preferred', 'degraded', 'panic']
 
+const TIER_OF_STATE: Readonly<Record<EndpointState, number>> = {
+  unknown: 0,
+  healthy: 0,
+  degraded: 1,
+  unhealthy: 2,
+  ejected: 2,
+  cordoned: -1,
+  quarantined: -1,
+}
+
 function tierOf(m: Member): number {
-  switch (m.state) {
-    case 'healthy':
-    case 'unknown':
-      return 0
-    case 'degraded':
-      return 1
-    case 'unhealthy':
-    case 'ejected':
-      return 2
-    default:
-      return -1 // cordoned, quarantined: never picked
-  }
+  return TIER_OF_STATE[m.state]
 }
 
 /** Panic order: the least bad first (ejected before unhealthy, then fewest recent failures). */
@@ -88,7 +87,8 @@ export class Pool {
       m.healthySince = now
     }
     if (to === 'quarantined' || from === 'quarantined') this.recomputeBest()
-    this.invalidate()
+    // unknown <-> healthy stays in the same tier: no rebuild (matters at startup with many endpoints).
+    if (tierOf(m) !== TIER_OF_STATE[from] || tierOf(m) === 2) this.invalidate()
     if (this.emitter.has('stateChange')) {
       const e = m.endpoint
       this.emitter.emit('stateChange', {
