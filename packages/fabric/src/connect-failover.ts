@@ -3,6 +3,7 @@ import {
   createEndpointSet,
   type Endpoint,
   type EndpointConfig,
+  type EndpointSet,
   type Probe,
 } from '@steadfast/core'
 import { chainInfoProbe, checkHealthz } from './chain-info-probe.js'
@@ -33,15 +34,16 @@ export function connectFailover(options: FailoverConnectOptions): FailoverGatewa
   const deadlines = { ...defaultDeadlines, ...options.deadlines }
   const shouldFailover = options.shouldFailover ?? defaultShouldFailover
   // Filled below: the set's probe needs the pool, the pool's max-age timer needs the set.
-  const late: { pool?: ConnectionPool } = {}
+  const late: { pool?: ConnectionPool; set?: EndpointSet } = {}
+  const maxLag = options.maxLag ?? 5
   const set = createEndpointSet({
     name: options.name ?? 'fabric',
     policy: options.policy ?? 'priority',
-    maxLag: options.maxLag ?? 5,
+    maxLag,
     hedge: { delayMs: options.commitStatusHedgeMs ?? 3_000, max: 2 },
     ...options.set,
     endpoints: peers.map((peer, i) => endpointConfig(peer, i)),
-    probe: fabricProbe(options, byId, () => late.pool),
+    probe: fabricProbe(options, byId, maxLag, late),
     shouldFailover: classifiedFailure,
     ...(options.health ? { health: options.health } : {}),
     ...(options.outlier ? { outlier: options.outlier } : {}),
@@ -55,6 +57,7 @@ export function connectFailover(options: FailoverConnectOptions): FailoverGatewa
     random: options.set?.random,
   })
   late.pool = pool
+  late.set = set
   // A rebalance replaces the connection it moves away from (or all of them when it names
   // none): new calls take a fresh one, the old one drains, event streams hand over.
   set.on('rebalance', (e) => {
@@ -109,16 +112,21 @@ function endpointConfig(peer: FabricPeerConfig, index: number): EndpointConfig {
   }
 }
 
-/** The set's probe: the chosen Fabric probe on the peer's current connection, plus /healthz. */
+/**
+ * The set's probe: the chosen Fabric probe on the peer's current connection, plus /healthz. A
+ * peer more than `maxLag` blocks behind the best height is reported degraded, so connection
+ * holders (event streams) leave it and calls go elsewhere while a fresher peer is up.
+ */
 function fabricProbe(
   options: FailoverConnectOptions,
   peers: ReadonlyMap<string, FabricPeerConfig>,
-  pool: () => ConnectionPool | undefined,
+  maxLag: number,
+  late: { pool?: ConnectionPool; set?: EndpointSet },
 ): Probe {
   const probe = options.probe ?? chainInfoProbe
   const timeoutMs = options.health?.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
   return async (endpoint: Endpoint, signal: AbortSignal) => {
-    const conn = pool()?.get(endpoint)
+    const conn = late.pool?.get(endpoint)
     if (!conn) return { ok: false, details: 'not connected' }
     const healthzUrl = peers.get(endpoint.id)?.healthzUrl
     const [result, healthz] = await Promise.all([
@@ -133,6 +141,12 @@ function fabricProbe(
       }),
       healthzUrl ? checkHealthz(healthzUrl, signal) : undefined,
     ])
-    return healthz && !healthz.ok ? healthz : result
+    if (healthz && !healthz.ok) return healthz
+    const best = late.set?.bestHeight
+    if (result.ok && result.height !== undefined && best !== undefined) {
+      const lag = best - result.height
+      if (lag > maxLag) return { ...result, degraded: true, details: `${lag} blocks behind` }
+    }
+    return result
   }
 }

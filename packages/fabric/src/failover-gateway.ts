@@ -37,10 +37,11 @@ export class FailoverGateway implements Gateway {
 
   /**
    * Moves to the best peer now: new calls go there at once, in-flight calls finish on their
-   * connection within the drain timeout, event streams hand over at their checkpoint.
+   * connection within the drain timeout, event streams hand over at their checkpoint. With
+   * `from`, traffic moves off that peer (else every connection is replaced in place).
    */
-  rebalance(reason = 'manual'): void {
-    this.#runtime.set.rebalance({ reason })
+  rebalance(options: { reason?: string; from?: string } = {}): void {
+    this.#runtime.set.rebalance({ reason: options.reason ?? 'manual', ...options })
   }
 
   getIdentity(): Identity {

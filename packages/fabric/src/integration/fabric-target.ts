@@ -38,6 +38,8 @@ export interface PeerFaults {
   setLag: ((on: boolean) => void) | undefined
   /** Current height of this peer, where known. */
   height: (() => number) | undefined
+  /** TCP connections accepted so far by the peer's proxy. */
+  connections: (() => number) | undefined
 }
 
 export interface FabricTarget {
@@ -78,6 +80,7 @@ async function testkitTarget(count: number): Promise<FabricTarget> {
       setUnavailable: async (on) => peer.setUnavailable(on),
       setLag: (on) => peer.setLag(on),
       height: () => peer.height(),
+      connections: () => peer.proxy.stats().connections,
     })),
     identity: { mspId: network.client.mspId, credentials: network.client.certificate },
     signer: signers.newPrivateKeySigner(createPrivateKey(network.client.privateKey)),
@@ -127,6 +130,7 @@ async function externalTarget(list: string): Promise<FabricTarget> {
       setUnavailable: (on) => proxy.setMode({ kind: on ? 'reset' : 'pass' }),
       setLag: undefined,
       height: undefined,
+      connections: () => proxy.stats().connections,
     })),
     identity: {
       mspId: env.STEADFAST_FABRIC_MSP_ID ?? 'Org1MSP',

@@ -1,0 +1,223 @@
+import * as grpc from '@grpc/grpc-js'
+import { type Contract, connect, type Gateway } from '@hyperledger/fabric-gateway'
+import { connectFailover, type FailoverGateway } from '@steadfast/fabric'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FabricTarget, type PeerFaults, startFabricTarget } from './fabric-target.js'
+import {
+  blockTransactions,
+  evaluateLoop,
+  type Listeners,
+  startListeners,
+  submitWorkload,
+  waitUntil,
+} from './workload.js'
+
+const SUBMITS_PER_SCENARIO = 40
+let target: FabricTarget
+let gateway: FailoverGateway
+let contract: Contract
+let listeners: Listeners
+let plain: { gateway: Gateway; client: grpc.Client }
+const committed: string[] = []
+const SEED = 'seed-asset'
+
+beforeAll(async () => {
+  target = await startFabricTarget(3)
+  gateway = connectFailover({
+    peers: target.peers,
+    identity: target.identity,
+    signer: target.signer,
+    hash: target.hash,
+    channelName: target.channelName,
+    health: { intervalMs: 200, timeoutMs: 700, rise: 2, fall: 2 },
+    outlier: { baseEjectionMs: 1_000, maxEjectionMs: 2_000 },
+    maxLag: 2,
+    commitStatusHedgeMs: 1_000,
+    drainTimeoutMs: 2_000,
+    deadlines: { evaluateMs: 2_000, endorseMs: 3_000, submitMs: 2_000, commitStatusMs: 20_000 },
+    set: { failbackAfterMs: 500 },
+  })
+  contract = gateway.getNetwork(target.channelName).getContract(target.chaincodeName)
+  await contract.submitTransaction('CreateAsset', SEED, 'red', '1', 'Ann', '1')
+  listeners = await startListeners(gateway.getNetwork(target.channelName), target.chaincodeName)
+  plain = plainGateway(0)
+})
+
+afterAll(async () => {
+  listeners?.close()
+  plain?.client.close()
+  await gateway?.close()
+  await target?.close()
+})
+
+/** Plain fabric-gateway on peer 0 only, with short deadlines: shows each fault is real. */
+function plainGateway(index: number) {
+  const peer = target.peers[index]
+  if (!peer) throw new Error('no peer')
+  const client = new grpc.Client(
+    peer.address,
+    peer.tlsRootCert
+      ? grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert))
+      : grpc.credentials.createInsecure(),
+    peer.serverNameOverride ? { 'grpc.ssl_target_name_override': peer.serverNameOverride } : {},
+  )
+  const gw = connect({
+    client,
+    identity: target.identity,
+    signer: target.signer,
+    hash: target.hash,
+    evaluateOptions: () => ({ deadline: Date.now() + 1_000 }),
+    endorseOptions: () => ({ deadline: Date.now() + 1_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 1_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 1_500 }),
+  })
+  return { gateway: gw, client }
+}
+
+function plainContract() {
+  return plain.gateway.getNetwork(target.channelName).getContract(target.chaincodeName)
+}
+
+const primaryId = () => target.peers[0]?.id
+const faults = (): PeerFaults => target.faults[0] as PeerFaults
+
+/** Runs the workload with the fault on the connected peer between 20% and 80% of it. */
+async function scenario(
+  prefix: string,
+  inject: () => Promise<void>,
+  heal: () => Promise<void>,
+  plainFails: () => Promise<unknown>,
+) {
+  // Every scenario starts on the preferred peer, with every peer healthy.
+  const ready = () =>
+    gateway.endpointSet.current()?.id === primaryId() &&
+    gateway.status().every((s) => s.state === 'healthy')
+  await waitUntil(ready)
+  const failovers: string[] = []
+  const off = gateway.endpointSet.on('failover', (e) => failovers.push(e.from))
+  const states: string[] = []
+  const offState = gateway.endpointSet.on('stateChange', (e) => {
+    if (e.endpoint === primaryId()) states.push(e.to)
+  })
+  const evaluations = evaluateLoop(contract, SEED)
+  let plainError: unknown
+  const result = await submitWorkload(contract, {
+    prefix,
+    count: SUBMITS_PER_SCENARIO,
+    onProgress: async (done) => {
+      if (done === 8) {
+        await inject()
+        plainError = await plainFails().then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+      }
+      if (done === 32) await heal()
+    },
+  })
+  const evaluated = await evaluations.stop()
+  off()
+  offState()
+  committed.push(...result.transactionIds)
+  expect(result.failures).toEqual([])
+  expect(result.transactionIds).toHaveLength(SUBMITS_PER_SCENARIO)
+  expect(evaluated.failures).toEqual([])
+  expect(evaluated.ok).toBeGreaterThan(0)
+  return { plainError, failovers, states }
+}
+
+describe('Fabric failover gateway under faults of the connected peer', () => {
+  it('behavior: zero failed calls when the connected peer is killed', async () => {
+    const r = await scenario(
+      'kill',
+      () => faults().kill(),
+      () => faults().restart(),
+      () => plainContract().evaluateTransaction('ReadAsset', SEED),
+    )
+    expect(r.plainError).toMatchObject({ code: grpc.status.UNAVAILABLE })
+    expect(r.failovers).toContain(primaryId())
+  })
+
+  it('behavior: zero failed calls when the connected peer hangs', async () => {
+    const r = await scenario(
+      'hang',
+      () => faults().hang(),
+      () => faults().resume(),
+      () => plainContract().evaluateTransaction('ReadAsset', SEED),
+    )
+    expect(r.plainError).toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED })
+    expect(r.states).toContain('unhealthy')
+  })
+
+  it('behavior: zero failed calls when the connected peer answers UNAVAILABLE', async () => {
+    const r = await scenario(
+      'unavailable',
+      () => faults().setUnavailable(true),
+      () => faults().setUnavailable(false),
+      () => plainContract().evaluateTransaction('ReadAsset', SEED),
+    )
+    expect(r.plainError).toMatchObject({ code: grpc.status.UNAVAILABLE })
+    expect(r.failovers).toContain(primaryId())
+  })
+
+  it.skipIf(process.env.STEADFAST_FABRIC_PEERS)(
+    'behavior: zero failed calls and no stale commit wait when the connected peer lags',
+    async () => {
+      const lag = (on: boolean) => async () => faults().setLag?.(on)
+      const r = await scenario('lag', lag(true), lag(false), () =>
+        plainContract().submitTransaction('CreateAsset', 'plain-lag', 'x', '1', 'y', '1'),
+      )
+      // Plain fabric-gateway waits for a commit the lagging peer never sees.
+      expect(r.plainError).toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED })
+      expect(r.states).toContain('degraded')
+    },
+  )
+
+  it('behavior: zero failed calls through a rebalance triggered mid-stream', async () => {
+    const rebalances: Array<string | undefined> = []
+    const off = gateway.endpointSet.on('rebalance', (e) => rebalances.push(e.from))
+    const connectionsBefore = faults().connections?.()
+    await scenario(
+      'rebalance',
+      async () => gateway.rebalance({ reason: 'test', from: primaryId() }),
+      async () => {},
+      async () => {},
+    )
+    off()
+    expect(rebalances).toContain(primaryId())
+    // The connection to the peer was replaced (a new TCP connection), not kept.
+    if (connectionsBefore !== undefined) {
+      expect(faults().connections?.()).toBeGreaterThan(connectionsBefore)
+    }
+  })
+
+  it('behavior: each transaction committed exactly once, every event delivered once in order', async () => {
+    const ledger = target.ledger
+    if (ledger) {
+      for (const txId of committed)
+        expect(
+          ledger()
+            .commits(txId)
+            .filter((c) => c === 0),
+        ).toHaveLength(1)
+    }
+    const last = (): number => {
+      const block = listeners.blocks.at(-1)
+      return block ? blockTransactions(block).number : -1
+    }
+    const finalHeight = ledger ? ledger().height : undefined
+    await waitUntil(() => finalHeight === undefined || last() >= finalHeight - 1)
+    const numbers = listeners.blocks.map((b) => blockTransactions(b).number)
+    const first = numbers[0] ?? 0
+    expect(numbers).toEqual(numbers.map((_, i) => first + i))
+    const validTxs = listeners.blocks.flatMap((b) =>
+      blockTransactions(b)
+        .txs.filter((t) => t.valid)
+        .map((t) => t.transactionId),
+    )
+    await waitUntil(() => listeners.events.length >= validTxs.length)
+    expect(listeners.events.map((e) => e.transactionId)).toEqual(validTxs)
+    for (const txId of committed) expect(validTxs).toContain(txId)
+    expect(listeners.errors).toEqual([])
+  })
+})
