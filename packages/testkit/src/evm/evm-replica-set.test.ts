@@ -116,6 +116,34 @@ describe('startEvmReplicaSet', () => {
     for (const row of rows) expect(new Set(row).size).toBe(1)
   })
 
+  it('behavior: a write just before a proxy fault has reached the others when the fault applies', async () => {
+    const primary = set.replicas[0]!
+    await set.sync()
+    const hash = await transfer(primary.url, 7)
+    await primary.proxy.setMode({ kind: 'http', status: 500 })
+    try {
+      // No waiting: the mode change itself propagated the block first.
+      const receipt = await call(set.replicas[1]!.directUrl, 'eth_getTransactionReceipt', [hash])
+      expect(receipt).toMatchObject({ transactionHash: hash })
+    } finally {
+      await primary.proxy.setMode({ kind: 'pass' })
+    }
+  })
+
+  it('behavior: a write just before kill has reached the others when kill resolves', async () => {
+    const primary = set.replicas[0]!
+    await set.sync()
+    const hash = await transfer(primary.url, 8)
+    await primary.kill()
+    try {
+      const receipt = await call(set.replicas[2]!.directUrl, 'eth_getTransactionReceipt', [hash])
+      expect(receipt).toMatchObject({ transactionHash: hash })
+    } finally {
+      await primary.restart()
+    }
+    expect(await primary.blockNumber()).toBe(await set.replicas[2]!.blockNumber())
+  })
+
   it('behavior: a paused replica answers nothing until resumed', async () => {
     const r = set.replicas[1]!
     r.pause()

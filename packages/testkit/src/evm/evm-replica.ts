@@ -16,14 +16,14 @@ export interface EvmReplica {
   /** The ganache process id; undefined while killed. */
   readonly pid: number | undefined
   /**
-   * Lets the relay pick up what this replica already mined (propagation is assumed done),
-   * then SIGKILLs it and closes its proxy's listener: `url` refuses (ECONNREFUSED) like a dead
+   * Closes its proxy's listener, lets the relay pick up what the replica already mined
+   * (propagation is assumed done), then SIGKILLs it: `url` refuses (ECONNREFUSED) like a dead
    * node, and `directUrl` refuses too.
    */
   kill(): Promise<void>
   /**
    * Starts ganache again (killing it first if alive) on the same port with the same database,
-   * restores the proxy mode it had, and waits until the relay caught it up (unless held).
+   * waits until the relay caught it up (unless held), then restores the proxy mode it had.
    */
   restart(opts?: { signal?: AbortSignal }): Promise<void>
   /** SIGSTOP: connections are still accepted by the kernel, nothing is answered. */
@@ -70,10 +70,11 @@ export function createEvmReplica(parts: ReplicaParts): EvmReplica & { close(): P
     },
     async kill() {
       if (proc === undefined) return
+      modeBeforeKill = proxy.mode
+      // Clients are cut off first; then the relay takes what the replica mined, then it dies.
+      await proxy.setMode({ kind: 'down' })
       if (relay && relay.member.state === 'live') await relay.relay.roundNow()
       setState('killed')
-      modeBeforeKill = proxy.mode
-      await proxy.setMode({ kind: 'down' })
       await proc.close()
       proc = undefined
     },
@@ -81,9 +82,10 @@ export function createEvmReplica(parts: ReplicaParts): EvmReplica & { close(): P
       await replica.kill()
       proc = await spawnGanache(parts.chain, parts.port, parts.dbPath, opts?.signal)
       setState('live')
-      await proxy.setMode(modeBeforeKill ?? { kind: 'pass' })
+      // Caught up before clients reach it again, so a write cannot land on a stale head.
       if (relay && !relay.member.held)
         await relay.relay.sync(opts?.signal ? { signal: opts.signal } : {})
+      await proxy.setMode(modeBeforeKill ?? { kind: 'pass' })
     },
     pause() {
       if (proc === undefined) return

@@ -81,11 +81,16 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
     rpc.close()
     await rm(dir, { recursive: true, force: true })
   }
+  let relay: ChainRelay | undefined
+  // Before a fault diverts clients from a replica, propagate what it mined (no fork window).
+  const settle = async () => {
+    if (relay !== undefined && relay.error === undefined) await relay.roundNow()
+  }
   const startReplica = async (index: number, cfg: GanacheChainConfig) => {
     const dbPath = join(dir, `replica-${index}`)
     const { proc, port } = await spawnGanacheOnFreePort(cfg, dbPath, opts.signal)
     try {
-      const proxy = await startFaultProxy({ target: { port } })
+      const proxy = await startFaultProxy({ target: { port }, onBeforeModeChange: settle })
       return { index, chain: cfg, port, dbPath, proc, proxy, rpc }
     } catch (err) {
       await proc.close()
@@ -93,7 +98,6 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
     }
   }
 
-  let relay: ChainRelay
   let replicas: (EvmReplica & { close(): Promise<void> })[]
   try {
     const results = await Promise.allSettled(
@@ -118,7 +122,8 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
     const hash = genesis[0]!.hash
     if (genesis.some((g) => g.hash !== hash))
       throw new TestkitError('GENESIS_MISMATCH', 'replicas started with different genesis blocks')
-    relay = new ChainRelay(rpc, hash)
+    const shared = new ChainRelay(rpc, hash)
+    relay = shared
     all.length = 0
     replicas = parts.map((p) => {
       const member: RelayMember = {
@@ -129,18 +134,18 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
         applied: 0,
         clean: true,
       }
-      relay.members.push(member)
-      return createEvmReplica({ ...p, relay: { relay, member } })
+      shared.members.push(member)
+      return createEvmReplica({ ...p, relay: { relay: shared, member } })
     })
     all.push(...replicas)
-    relay.start(opts.relayIntervalMs ?? 50)
+    shared.start(opts.relayIntervalMs ?? 50)
   } catch (err) {
     await closeAll()
     throw err
   }
   return buildSet({
     chain,
-    relay,
+    relay: relay!,
     replicas,
     rpc,
     all,

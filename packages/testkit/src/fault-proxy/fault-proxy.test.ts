@@ -247,6 +247,21 @@ describe('startFaultProxy', () => {
     expect((await raw(p.port, 'x')).error).toBe('ECONNREFUSED')
   })
 
+  it('behavior: onBeforeModeChange is awaited before the new mode applies', async () => {
+    const seen: string[] = []
+    const p = await startFaultProxy({
+      target: { port: upstreamPort },
+      onBeforeModeChange: async (next) => {
+        await sleep(20)
+        seen.push(`${p.mode.kind}->${next.kind}`)
+      },
+    })
+    proxies.push(p)
+    await p.setMode({ kind: 'hang' })
+    expect(seen).toEqual(['pass->hang'])
+    expect(p.mode.kind).toBe('hang')
+  })
+
   it('error: rejects invalid modes', async () => {
     const p = await proxyTo(upstreamPort)
     await expect(p.setMode({ kind: 'cut', afterBytes: -1 })).rejects.toMatchObject({

@@ -46,6 +46,11 @@ export interface FaultProxyOptions {
   mode?: FaultMode
   /** Aborts the start (the proxy is closed and the promise rejects). */
   signal?: AbortSignal
+  /**
+   * Awaited before each mode change is applied (errors ignored). A kit uses it to settle its own
+   * state first, e.g. the EVM relay propagates what the replica mined before clients move away.
+   */
+  onBeforeModeChange?: (next: FaultMode) => Promise<void>
 }
 
 /** How long a reopen waits for a port the OS has not released yet. */
@@ -151,6 +156,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       validateFaultMode(next)
       return serial(async () => {
         if (closed) throw new TestkitError('CLOSED', 'fault proxy is closed')
+        await opts.onBeforeModeChange?.(next).catch(() => undefined)
         mode = next
         if (next.kind === 'down') return unlisten()
         if (setOpts?.resetOpen !== false) destroyOpen()
