@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SECRETS } from './support/http-replicas.js'
@@ -109,6 +109,28 @@ describe('steadfast CLI against a live monitor', () => {
     expect(unknown.code).toBe(3)
     expect(unknown.stderr).toMatch(/HTTP 404/)
     expect(f.main.status().every((s) => s.state === 'healthy')).toBe(true)
+  })
+
+  it('behavior: status --watch refreshes the table until interrupted, then exits 0', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', main, 'status', f.monitor.url, '--watch', '100ms'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    )
+    let out = ''
+    const code = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if ((out.match(/^SET /gm) ?? []).length >= 2) resolve()
+      })
+    })
+    child.kill('SIGINT')
+    expect(await code).toBe(0)
+    expect(out).toContain(`* ${f.ids[0]}`)
   })
 
   it('error: usage errors exit 2 with the usage text; an unreachable monitor exits 1', async () => {

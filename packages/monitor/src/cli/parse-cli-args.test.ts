@@ -56,5 +56,8 @@ describe('parseCliArgs', () => {
     )
     expect(usage(['status', URL_, '--bogus'])).toMatch(/bogus/)
     expect(usage(['status', URL_, 'extra'])).toMatch(/unexpected argument/)
+    expect(usage(['rebalance', URL_, '--set', 's', '--token', 't', '--watch', '1s'])).toMatch(
+      /--watch: only for status/,
+    )
   })
 })

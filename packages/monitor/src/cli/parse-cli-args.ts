@@ -5,7 +5,7 @@ import { parseDuration } from '../parse-duration.js'
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'status'; url: URL; json: boolean; timeoutMs: number }
+  | { kind: 'status'; url: URL; json: boolean; timeoutMs: number; watchMs: number | undefined }
   | {
       kind: 'rebalance' | 'cordon' | 'uncordon' | 'prefer'
       url: URL
@@ -21,7 +21,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  steadfast status <url> [--json]
+  steadfast status <url> [--json] [--watch 2s]
   steadfast rebalance <url> --set S [--endpoint E] [--reason R]
   steadfast cordon    <url> --set S --endpoint E [--ttl 60s] [--reason R]
   steadfast uncordon  <url> --set S [--endpoint E] [--reason R]
@@ -34,6 +34,7 @@ export const USAGE = `Usage:
   --reason R      recorded with the state change
   --token T       bearer token for rebalance/cordon/uncordon/prefer (or env STEADFAST_TOKEN)
   --json          machine-readable output
+  --watch D       status: refresh every D until Ctrl-C (redraws in place on a TTY)
   --timeout D     HTTP timeout (default 10s)
   -h, --help      this text;  -v, --version  the version
 
@@ -86,9 +87,11 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     for (const flag of ['set', 'endpoint', 'ttl', 'reason'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag}: not used by status`)
     }
-    return { kind: 'status', ...common }
+    const watchMs = v.watch === undefined ? undefined : duration('watch', v.watch, 0)
+    return { kind: 'status', ...common, watchMs }
   }
   if (!ACTIONS.includes(command as ActionKind)) throw new UsageError(`unknown command: ${command}`)
+  if (v.watch !== undefined) throw new UsageError(`--watch: only for status`)
   const kind = command as ActionKind
   if (v.set === undefined) throw new UsageError(`${kind}: --set is required`)
   if ((kind === 'cordon' || kind === 'prefer') && v.endpoint === undefined) {
@@ -119,6 +122,7 @@ function parse(argv: readonly string[]) {
       token: { type: 'string' },
       json: { type: 'boolean' },
       timeout: { type: 'string' },
+      watch: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -9,6 +9,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown }
   env: NodeJS.ProcessEnv
   version: string
+  /** Ends `status --watch` (main.ts aborts it on SIGINT/SIGTERM). */
+  signal?: AbortSignal
 }
 
 /** Exit codes, as documented in the usage text. */
@@ -68,6 +70,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${io.version}\n`)
     return EXIT.ok
   }
+  if (cmd.kind === 'status' && cmd.watchMs !== undefined) return watch(cmd, cmd.watchMs, io)
+  return once(cmd, io)
+}
+
+type Runnable = Exclude<CliCommand, { kind: 'help' | 'version' }>
+
+/** One request and its output; resolves to the exit code. */
+async function once(cmd: Runnable, io: CliIo, clear = ''): Promise<number> {
   let answer: Answer
   try {
     answer = await request(cmd)
@@ -76,7 +86,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`steadfast: cannot reach the monitor at ${cmd.url.origin}: ${why}\n`)
     return EXIT.failed
   }
-  if (cmd.json) io.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`)
+  if (cmd.json) io.stdout.write(`${clear}${JSON.stringify(answer.body, null, 2)}\n`)
   if (answer.status >= 400) {
     io.stderr.write(
       `steadfast: ${cmd.kind} failed: HTTP ${answer.status}: ${errorText(answer.body)}\n`,
@@ -86,8 +96,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (!cmd.json) {
     if (cmd.kind === 'status') {
       const colors = pc.createColors(Boolean(io.stdout.isTTY) && !io.env.NO_COLOR)
-      io.stdout.write(`${renderStatusTable(answer.body as StatusSnapshot, colors)}\n`)
+      io.stdout.write(`${clear}${renderStatusTable(answer.body as StatusSnapshot, colors)}\n`)
     } else io.stdout.write(done(cmd, answer.body))
+  }
+  return EXIT.ok
+}
+
+/** `status --watch`: redraws every `everyMs` until the signal fires; keeps going when a poll fails. */
+async function watch(cmd: Runnable, everyMs: number, io: CliIo): Promise<number> {
+  // On a TTY the table is redrawn in place; piped, each refresh follows the last after a blank line.
+  const clear = io.stdout.isTTY ? '\u001b[H\u001b[2J' : ''
+  let first = true
+  while (!io.signal?.aborted) {
+    if (!first && !clear) io.stdout.write('\n')
+    first = false
+    await once(cmd, io, clear)
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(wake, everyMs)
+      function wake(): void {
+        clearTimeout(timer)
+        io.signal?.removeEventListener('abort', wake)
+        resolve()
+      }
+      io.signal?.addEventListener('abort', wake, { once: true })
+    })
   }
   return EXIT.ok
 }
