@@ -18,7 +18,10 @@ function contractOn(peer: FabricPeer | undefined, name?: string): Contract {
   if (peer === undefined) throw new Error('no such peer')
   const deadline = () => ({ deadline: Date.now() + 1_500 })
   const gateway = connect({
-    client: fabricGrpcClient(network, peer),
+    // A private subchannel: a shared one may still be in reconnect backoff from a killed peer.
+    client: fabricGrpcClient(network, peer, {
+      channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
+    }),
     identity: { mspId: network.mspId, credentials: network.client.certificate },
     signer: signers.newPrivateKeySigner(createPrivateKey(network.client.privateKey)),
     hash: hash.sha256,
