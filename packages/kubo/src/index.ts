@@ -1,1 +1,21 @@
-export {}
+export {
+  KUBO_CALL_RULES,
+  type KuboCallKind,
+  type KuboCallRule,
+  type ResumeMode,
+} from './call-rules.js'
+export { createFailoverKubo } from './create-failover-kubo.js'
+export {
+  ContentMismatchError,
+  InputNotReplayableError,
+  StickyEndpointUnavailableError,
+  StreamInterruptedError,
+} from './errors/kubo-errors.js'
+export type {
+  FailoverKubo,
+  FailoverKuboControls,
+  FailoverKuboOptions,
+} from './failover-kubo-options.js'
+export { type KuboProbeOptions, kuboProbe } from './kubo-probe.js'
+export { kuboShouldFailover } from './kubo-should-failover.js'
+export type { SubscriptionGap } from './resilient-subscriptions.js'

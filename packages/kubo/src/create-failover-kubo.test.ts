@@ -1,0 +1,258 @@
+import { type IpfsNodeSet, startIpfsNodeSet } from '@steadfast/testkit'
+import { create, type KuboRPCClient } from 'kubo-rpc-client'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createFailoverKubo,
+  type FailoverKubo,
+  InputNotReplayableError,
+  StickyEndpointUnavailableError,
+  type SubscriptionGap,
+} from './index.js'
+
+async function readAll(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of source) chunks.push(Buffer.from(chunk))
+  return Buffer.concat(chunks)
+}
+
+function pattern(size: number, seed: number): Uint8Array {
+  const out = new Uint8Array(size)
+  for (let i = 0; i < size; i++) out[i] = (i * 31 + (i >> 12) + seed) % 256
+  return out
+}
+
+async function pinCount(client: KuboRPCClient, cid: string): Promise<number> {
+  let n = 0
+  try {
+    for await (const pin of client.pin.ls({ paths: [cid] })) if (pin.cid.toString() === cid) n++
+  } catch {
+    // "not pinned"
+  }
+  return n
+}
+
+async function* oneShot(data: Uint8Array, chunk: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, i + chunk)
+}
+
+describe('createFailoverKubo against a 3-node IPFS set', () => {
+  let set: IpfsNodeSet
+  let kubo: FailoverKubo
+  let direct: KuboRPCClient[]
+  const big = pattern(10 * 1024 * 1024, 1)
+  let bigCid: string
+  let smallCid: string
+  const gaps: SubscriptionGap[] = []
+  /** Failed attempts seen by the set, by endpoint id: proves a fault was really hit. */
+  const failures: string[] = []
+  const node0 = () => new URL(set.urls[0] as string).host
+
+  beforeAll(async () => {
+    set = await startIpfsNodeSet({ nodes: 3 })
+    direct = set.nodes.map((n) => create({ url: n.directUrl }))
+    bigCid = (await set.addReplicated(big)).cid
+    smallCid = (await set.addReplicated(pattern(300_000, 2))).cid
+    kubo = createFailoverKubo({
+      endpoints: set.urls,
+      attemptTimeoutMs: 1_500,
+      streamIdleTimeoutMs: 1_500,
+      hedge: { delayMs: 400 },
+      health: { intervalMs: 300, timeoutMs: 500, fall: 1, rise: 1 },
+      outlier: { baseEjectionMs: 300, maxEjectionMs: 600 },
+      failbackAfterMs: 1,
+      stickyEndpoint: set.urls[1] as string,
+      onSubscriptionGap: (gap) => gaps.push(gap),
+    })
+    kubo.failover.set.on('attempt', (e) => {
+      if (e.outcome === 'failure') failures.push(e.endpoint)
+    })
+  })
+
+  afterEach(async () => {
+    for (const node of set.nodes) {
+      node.resume()
+      if (node.pid === undefined) await node.restart()
+      if (node.proxy.mode.kind !== 'pass') await node.proxy.setMode({ kind: 'pass' })
+    }
+    // Each test starts with every node serving again (probes and ejection timers are short).
+    await expect
+      .poll(
+        () =>
+          kubo.failover.set.status().every((s) => s.state === 'healthy') &&
+          kubo.failover.set.pick()?.id === node0(),
+        { timeout: 10_000 },
+      )
+      .toBe(true)
+  })
+
+  afterAll(async () => {
+    await kubo?.failover.close()
+    await set?.close()
+  })
+
+  it('behavior: a 10 MB cat whose node is killed midway returns byte-identical content', async () => {
+    const chunks: Buffer[] = []
+    let received = 0
+    let killedAt = 0
+    for await (const chunk of kubo.cat(bigCid)) {
+      chunks.push(Buffer.from(chunk))
+      received += chunk.byteLength
+      if (killedAt === 0 && received > 3_000_000) {
+        killedAt = received
+        await set.nodes[0]!.kill()
+      }
+    }
+    expect(killedAt).toBeGreaterThan(0)
+    expect(killedAt).toBeLessThan(big.length)
+    expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(big))).toBe(0)
+  })
+
+  it('error: plain kubo-rpc-client fails when its node is killed midway through a cat', async () => {
+    const plain = create({ url: set.urls[0] as string })
+    const read = async () => {
+      let received = 0
+      for await (const chunk of plain.cat(bigCid)) {
+        received += chunk.byteLength
+        if (received > 3_000_000 && set.nodes[0]!.pid !== undefined) await set.nodes[0]!.kill()
+      }
+    }
+    await expect(read()).rejects.toThrow()
+  })
+
+  it('behavior: reads continue through kill, hang, HTTP 500 and slow nodes with zero failed calls', async () => {
+    const faults = [
+      async () => set.nodes[0]!.kill(),
+      async () => set.nodes[0]!.proxy.setMode({ kind: 'hang' }),
+      async () =>
+        set.nodes[0]!.proxy.setMode({ kind: 'http', status: 500, body: 'Internal Server Error' }),
+      async () => set.nodes[0]!.proxy.setMode({ kind: 'slow', delayMs: 200 }),
+    ]
+    let failed = 0
+    let calls = 0
+    for (const fault of faults) {
+      await fault()
+      for (let i = 0; i < 3; i++) {
+        const results = await Promise.allSettled([
+          readAll(kubo.cat(smallCid)).then((b) => expect(b.length).toBe(300_000)),
+          kubo.block.stat(smallCid as never),
+          kubo.version(),
+          kubo.id(),
+          (async () => {
+            for await (const _ of kubo.ls(smallCid)) {
+              // drain
+            }
+          })(),
+        ])
+        calls += results.length
+        failed += results.filter((r) => r.status === 'rejected').length
+      }
+      // the next fault starts from a healthy node 0
+      set.nodes[0]!.resume()
+      if (set.nodes[0]!.pid === undefined) await set.nodes[0]!.restart()
+      await set.nodes[0]!.proxy.setMode({ kind: 'pass' })
+    }
+    expect(calls).toBe(60)
+    expect(failed).toBe(0)
+    expect(failures).toContain(node0())
+  })
+
+  it('error: plain kubo-rpc-client fails against the same kill, hang and HTTP 500 faults', async () => {
+    const plain = create({ url: set.urls[0] as string })
+    await set.nodes[0]!.proxy.setMode({ kind: 'http', status: 500, body: 'Internal Server Error' })
+    await expect(plain.version()).rejects.toThrow()
+    await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
+    await expect(plain.version({ signal: AbortSignal.timeout(1_500) })).rejects.toThrow()
+    await set.nodes[0]!.proxy.setMode({ kind: 'pass' })
+    await set.nodes[0]!.kill()
+    await expect(plain.version()).rejects.toThrow()
+  })
+
+  it("error: kubo-rpc-client's own timeout option does not end a call to a hung node", async () => {
+    await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
+    // Let the client notice its pooled sockets were reset, so the call really meets the hang.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const plain = create({ url: set.urls[0] as string, timeout: 300 })
+    const call = plain.version({ timeout: 300 })
+    call.catch(() => undefined)
+    const outcome = await Promise.race([
+      call.then(
+        () => 'answered',
+        () => 'failed',
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('still pending'), 2_000).unref()),
+    ])
+    expect(outcome).toBe('still pending')
+  })
+
+  it('behavior: an add retried after a hang gives the same CID and pins it on one node only', async () => {
+    const content = pattern(2_000_000, 3)
+    const expected = (await direct[2]!.add(content, { onlyHash: true, pin: false })).cid.toString()
+    await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
+    failures.length = 0
+    const first = await kubo.add(oneShot(content, 65_536))
+    expect(failures).toEqual([node0()]) // the hung node was tried first, then the add moved
+    const again = await kubo.add(content)
+    expect(first.cid.toString()).toBe(expected)
+    expect(again.cid.toString()).toBe(expected)
+    const pins = await Promise.all(direct.map((c) => pinCount(c, expected)))
+    expect(pins.reduce((a, b) => a + b)).toBe(1)
+    expect(pins[0]).toBe(0)
+  })
+
+  it('error: a one-shot stream larger than maxReplayBytes is not retried and says why', async () => {
+    const small = createFailoverKubo({
+      endpoints: set.urls,
+      probe: false,
+      attemptTimeoutMs: 1_500,
+      maxReplayBytes: 100_000,
+    })
+    try {
+      await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
+      const error = await small.add(oneShot(pattern(1_000_000, 4), 65_536)).catch((e) => e)
+      expect(error).toBeInstanceOf(InputNotReplayableError)
+      expect(error.code).toBe('INPUT_NOT_REPLAYABLE')
+    } finally {
+      await small.failover.close()
+    }
+  })
+
+  it('behavior: an MFS write stays on its sticky node and is never moved to a second node', async () => {
+    await kubo.files.write('/sticky.txt', 'node-local', { create: true, parents: true })
+    expect((await direct[1]!.files.stat('/sticky.txt')).size).toBe(10)
+    await set.nodes[1]!.kill()
+    const error = await kubo.files
+      .write('/moved.txt', 'must not move', { create: true })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StickyEndpointUnavailableError)
+    for (const i of [0, 2]) {
+      await expect(direct[i]!.files.stat('/sticky.txt')).rejects.toThrow()
+      await expect(direct[i]!.files.stat('/moved.txt')).rejects.toThrow()
+    }
+    await set.nodes[1]!.restart()
+    await expect(direct[1]!.files.stat('/moved.txt')).rejects.toThrow()
+  })
+
+  it('behavior: a pubsub subscription moves to another node when its node dies and reports the gap', async () => {
+    const got: string[] = []
+    await kubo.pubsub.subscribe('steadfast', (m) => got.push(Buffer.from(m.data).toString()))
+    // Offline nodes do not relay: publish on every node; only the subscriber's node delivers.
+    const publish = (text: string) =>
+      Promise.allSettled(direct.map((c) => c.pubsub.publish('steadfast', Buffer.from(text))))
+    await publish('before')
+    await expect.poll(() => got).toContain('before')
+    const serving = kubo.failover.subscriptions()[0]?.endpoint
+    const victim = set.nodes.findIndex((n) => new URL(n.url).host === serving)
+    expect(victim).toBeGreaterThanOrEqual(0)
+    await set.nodes[victim]!.kill()
+    await expect.poll(() => gaps.length, { timeout: 10_000 }).toBeGreaterThan(0)
+    const gap = gaps[0]!
+    expect(gap).toMatchObject({ topic: 'steadfast', from: serving })
+    expect(gap.to).toBeDefined()
+    expect(gap.to).not.toBe(serving)
+    expect(kubo.failover.subscriptions()[0]?.endpoint).toBe(gap.to)
+    await publish('after')
+    await expect.poll(() => got).toContain('after')
+    await kubo.pubsub.unsubscribe('steadfast')
+    expect(kubo.failover.subscriptions()).toEqual([])
+  })
+})

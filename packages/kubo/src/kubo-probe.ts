@@ -1,0 +1,65 @@
+import type { Endpoint, Probe, ProbeResult } from '@steadfast/core'
+
+export interface KuboProbeOptions {
+  /** Which command answers the probe. @default 'version' */
+  command?: 'version' | 'id'
+  /** Minimum number of swarm peers; fewer marks the node degraded. @default undefined (not checked) */
+  minPeers?: number
+  /** Repo size ceiling in bytes (`repo/stat` RepoSize); above it the node is degraded. @default undefined */
+  maxRepoSizeBytes?: number
+}
+
+/** POSTs one Kubo RPC command (the API takes POST only) and parses its JSON answer. */
+async function rpc(
+  endpoint: Endpoint,
+  command: string,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const base = endpoint.url.replace(/\/+$/, '')
+  const prefix = /\/api\/v0$/.test(base) ? base : `${base}/api/v0`
+  const response = await fetch(`${prefix}/${command}`, {
+    method: 'POST',
+    headers: { ...endpoint.headers },
+    signal,
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${command} answered HTTP ${response.status}`)
+  return JSON.parse(text) as Record<string, unknown>
+}
+
+/**
+ * A health probe for Kubo RPC nodes: POST `/api/v0/version` (or `/id`) must answer within the
+ * probe timeout (the set's `health.timeoutMs`, passed in as `signal`). Optionally the node is
+ * `degraded` (used only when nothing better is available) with fewer than `minPeers` swarm peers
+ * or a repo larger than `maxRepoSizeBytes`.
+ */
+export function kuboProbe(options: KuboProbeOptions = {}): Probe {
+  const command = options.command ?? 'version'
+  return async (endpoint, signal): Promise<ProbeResult> => {
+    const started = performance.now()
+    try {
+      await rpc(endpoint, command, signal)
+    } catch (err) {
+      return { ok: false, details: `${command}: ${(err as Error).message}` }
+    }
+    const latencyMs = performance.now() - started
+    const problems: string[] = []
+    try {
+      if (options.minPeers !== undefined) {
+        const peers = (await rpc(endpoint, 'swarm/peers', signal)).Peers
+        const count = Array.isArray(peers) ? peers.length : 0
+        if (count < options.minPeers) problems.push(`${count} swarm peers < ${options.minPeers}`)
+      }
+      if (options.maxRepoSizeBytes !== undefined) {
+        const size = Number((await rpc(endpoint, 'repo/stat', signal)).RepoSize)
+        if (size > options.maxRepoSizeBytes)
+          problems.push(`repo size ${size} B > ${options.maxRepoSizeBytes} B`)
+      }
+    } catch (err) {
+      problems.push(`check failed: ${(err as Error).message}`)
+    }
+    return problems.length > 0
+      ? { ok: true, degraded: true, latencyMs, details: problems.join('; ') }
+      : { ok: true, latencyMs }
+  }
+}
