@@ -1,3 +1,5 @@
+import { TestkitError } from '../process/testkit-error.js'
+
 /** What a chaincode sees of the ledger during a simulation. */
 export interface ChaincodeStub {
   getState(key: string): Buffer | undefined
@@ -8,9 +10,12 @@ export interface ChaincodeStub {
   setEvent(name: string, payload: Buffer): void
 }
 
-/** A chaincode failure: the peer answers `chaincode response 500, <message>`. */
-export class ChaincodeError extends Error {
-  override readonly name = 'ChaincodeError'
+/** A chaincode failure (code `CHAINCODE_ERROR`): the peer answers `chaincode response 500, <message>`. */
+export class ChaincodeError extends TestkitError {
+  constructor(message: string) {
+    super('CHAINCODE_ERROR', message)
+    this.name = 'ChaincodeError'
+  }
 }
 
 /** A chaincode: invoke one function with string arguments, return the response payload. */
