@@ -36,11 +36,14 @@ describe('KUBO_CALL_RULES', () => {
   it('behavior: the public surface is explicit', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "ClusterApiError",
         "ContentMismatchError",
         "InputNotReplayableError",
         "KUBO_CALL_RULES",
         "StickyEndpointUnavailableError",
         "StreamInterruptedError",
+        "clusterShouldFailover",
+        "createClusterClient",
         "createFailoverKubo",
         "kuboProbe",
         "kuboShouldFailover",

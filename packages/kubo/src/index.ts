@@ -4,6 +4,20 @@ export {
   type KuboCallRule,
   type ResumeMode,
 } from './call-rules.js'
+export type {
+  ClusterPeerPinInfo,
+  ClusterPin,
+  ClusterPinOptions,
+  ClusterPinStatus,
+  ClusterPinStatusInfo,
+} from './cluster/cluster-types.js'
+export {
+  ClusterApiError,
+  type ClusterClient,
+  type ClusterClientOptions,
+  clusterShouldFailover,
+  createClusterClient,
+} from './cluster/create-cluster-client.js'
 export { createFailoverKubo } from './create-failover-kubo.js'
 export {
   ContentMismatchError,
