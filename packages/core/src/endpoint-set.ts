@@ -16,6 +16,7 @@ import { redactText } from './redact/redact-text.js'
 import { Operator } from './state/operator.js'
 import { Pool } from './state/pool.js'
 import { isUsable } from './state/transition.js'
+import { unrefTimeout } from './timers/timer-set.js'
 import type { Endpoint, EndpointStatus, ExecuteOptions, SetEvents } from './types.js'
 
 const NO_TRIED: ReadonlySet<string> = new Set()
@@ -206,8 +207,7 @@ export class SetImpl implements ExecuteHost {
       // DNS hiccup: keep the current members, try again next period.
     }
     if (this.closed || d.intervalMs === undefined) return
-    this.discoveryTimer = setTimeout(() => void this.refresh(), d.intervalMs)
-    this.discoveryTimer.unref?.()
+    this.discoveryTimer = unrefTimeout(() => void this.refresh(), d.intervalMs)
   }
 
   private applyMembership(inputs: readonly unknown[]): void {

@@ -2,6 +2,7 @@ import type { ResolvedOptions } from '../config/resolve-options.js'
 import { AbortedError, AttemptTimeoutError, DeadlineExceededError } from '../errors/call-errors.js'
 import { type AttemptRecord, EndpointsExhaustedError } from '../errors/endpoints-exhausted-error.js'
 import type { Member } from '../health/member.js'
+import { type Timer, TimerSet, unrefTimeout } from '../timers/timer-set.js'
 import type { AttemptContext, Endpoint, ExecuteOptions, FailureKind } from '../types.js'
 import { backoffDelay } from './backoff.js'
 
@@ -47,7 +48,7 @@ export class CallRun<T> {
   private readonly urls: string[] = []
   private readonly tried = new Set<string>()
   private readonly running = new Set<Running>()
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly timers = new TimerSet()
   private attemptNo = 0
   private round = 0
   private done = false
@@ -80,21 +81,12 @@ export class CallRun<T> {
       this.reject = reject
       if (this.o.signal?.aborted) return this.onAbort()
       this.o.signal?.addEventListener('abort', this.onAbort, { once: true })
-      this.timer(this.deadlineMs, () => {
+      this.timers.after(this.deadlineMs, () => {
         const cause = this.attempts.length > 0 ? this.exhausted() : undefined
         this.finishError(new DeadlineExceededError(this.deadlineMs, cause ? { cause } : {}))
       })
       this.launch()
     })
-  }
-
-  private timer(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t)
-      fn()
-    }, ms)
-    t.unref?.()
-    this.timers.add(t)
   }
 
   private exhausted(reason?: string): EndpointsExhaustedError {
@@ -129,7 +121,7 @@ export class CallRun<T> {
 
   private nextRound(): void {
     const delay = backoffDelay(this.round++, this.host.opts.backoff, this.host.opts.random)
-    this.timer(delay, () => {
+    this.timers.after(delay, () => {
       this.tried.clear()
       this.launch()
     })
@@ -141,11 +133,10 @@ export class CallRun<T> {
     this.running.add(r)
     const timeoutMs =
       this.o.attemptTimeoutMs ?? m.endpoint.timeoutMs ?? this.host.opts.attemptTimeoutMs
-    const timer = setTimeout(
+    const timer = unrefTimeout(
       () => ac.abort(new AttemptTimeoutError(timeoutMs, { endpoint: m.endpoint.redactedUrl })),
       timeoutMs,
     )
-    timer.unref?.()
     const started = this.host.opts.now()
     m.inFlight++
     const aborted = new Promise<never>((_, reject) => {
@@ -164,7 +155,7 @@ export class CallRun<T> {
 
   private scheduleHedge(): void {
     const delay = this.host.hedgeDelay()
-    this.timer(delay, () => {
+    this.timers.after(delay, () => {
       if (this.done || this.running.size === 0 || this.running.size >= this.hedgeMax) return
       if (this.attemptNo >= this.maxAttempts) return
       const m = this.host.pickNext(this.o, this.tried)
@@ -177,7 +168,7 @@ export class CallRun<T> {
 
   private settled(
     r: Running,
-    timer: ReturnType<typeof setTimeout>,
+    timer: Timer,
     started: number,
     attempt: number,
     hedged: boolean,
@@ -236,7 +227,6 @@ export class CallRun<T> {
   private finish(settle: () => void): void {
     if (this.done) return
     this.done = true
-    for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
     this.o.signal?.removeEventListener('abort', this.onAbort)
     for (const r of this.running)

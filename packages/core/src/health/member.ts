@@ -1,5 +1,6 @@
 import type { Candidate } from '../policies/policy.js'
 import type { Verdict } from '../state/transition.js'
+import { type Timer, TimerSet } from '../timers/timer-set.js'
 import type { Endpoint, EndpointState } from '../types.js'
 
 /** Decay constant of the peak-EWMA latency, in ms. */
@@ -31,9 +32,9 @@ export class Member implements Candidate {
   height: number | undefined = undefined
   lastError: string | undefined = undefined
   healthySince: number | undefined
-  cordonTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  cordonTimer: Timer | undefined = undefined
   /** Timers owned by this member (cordon TTL, ejection end); cleared on close/removal. */
-  readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  readonly timers = new TimerSet()
 
   constructor(endpoint: Endpoint, now: number) {
     this.endpoint = endpoint
@@ -53,27 +54,5 @@ export class Member implements Candidate {
       this.latencyMs = prev * w + sample * (1 - w)
     }
     this.latencyAt = now
-  }
-
-  clearTimers(): void {
-    for (const t of this.timers) clearTimeout(t)
-    this.timers.clear()
-  }
-
-  /** Runs `fn` after `ms` (unref'd), tracked so close() can cancel it. */
-  after(ms: number, fn: () => void): ReturnType<typeof setTimeout> {
-    const t = setTimeout(() => {
-      this.timers.delete(t)
-      fn()
-    }, ms)
-    t.unref?.()
-    this.timers.add(t)
-    return t
-  }
-
-  cancel(t: ReturnType<typeof setTimeout> | undefined): void {
-    if (t === undefined) return
-    clearTimeout(t)
-    this.timers.delete(t)
   }
 }

@@ -45,7 +45,7 @@ export class PassiveHealth {
     const ms = ejectionDuration(m, now, this.opts.outlier)
     m.ejected = true
     this.pool.update(m, `ejected for ${ms} ms: ${reason}`)
-    m.after(ms, () => {
+    m.timers.after(ms, () => {
       m.ejected = false
       m.lastEjectionEnd = this.opts.now()
       m.consecutiveFailures = 0

@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../config/resolve-options.js'
 import { SteadfastError } from '../errors/steadfast-error.js'
+import { unrefTimeout } from '../timers/timer-set.js'
 import type { Probe, ProbeResult } from '../types.js'
 import type { Member } from './member.js'
 
@@ -45,11 +46,10 @@ export class ProbeLoop {
 
   private schedule(m: Member, delay: number): void {
     if (this.stopped || !this.isMember(m)) return
-    const t = setTimeout(() => {
+    const t = unrefTimeout(() => {
       this.timers.delete(m.endpoint.id)
       void this.runOnce(m)
     }, delay)
-    t.unref?.()
     this.timers.set(m.endpoint.id, t)
   }
 
@@ -62,11 +62,10 @@ export class ProbeLoop {
     const ac = new AbortController()
     this.running.add(ac)
     const { timeoutMs } = this.opts.health
-    const timer = setTimeout(
+    const timer = unrefTimeout(
       () => ac.abort(new SteadfastError('PROBE_TIMEOUT', `Probe timed out after ${timeoutMs} ms`)),
       timeoutMs,
     )
-    timer.unref?.()
     const started = this.opts.now()
     let outcome: ProbeOutcome
     try {

@@ -1,6 +1,6 @@
 import { byPriority, type Candidate, type Picker, type Policy } from './policy.js'
 
-/** How many of the fastest endpoints (as of the last rebuild) are compared live at each pick. */
+/** How many of the fastest endpoints are compared live at each pick. */
 const TOP = 8
 
 /** Peak-EWMA cost: latency scaled by the queue we would join. Unmeasured endpoints cost 0 (explored). */
@@ -22,10 +22,20 @@ function cheapest(list: readonly Candidate[], accept?: (c: Candidate) => boolean
   return best
 }
 
+/** Index of the most expensive entry of the shortlist. */
+function worstOf(shortlist: readonly Candidate[]): number {
+  let worst = 0
+  for (let i = 1; i < shortlist.length; i++) {
+    if (peakEwmaCost(shortlist[i]!) > peakEwmaCost(shortlist[worst]!)) worst = i
+  }
+  return worst
+}
+
 /**
  * Least latency on peak-EWMA (Finagle style): latency reacts at once to a slow sample and decays
- * slowly, times in-flight calls + 1. The picker compares the TOP fastest (sorted at rebuild) plus
- * two random others, so one pick stays O(1) and a recovered endpoint is still discovered.
+ * slowly, times in-flight calls + 1. The picker compares a shortlist of the TOP fastest plus two
+ * random others; a random one that beats the worst of the shortlist takes its place, so the
+ * shortlist follows latency changes without rebuilds and one pick stays O(1).
  */
 export function leastLatencyPolicy(): Policy {
   return {
@@ -37,19 +47,29 @@ export function leastLatencyPolicy(): Policy {
       const n = list.length
       const shortlist = list.slice(0, TOP)
       const random = ctx.random
+      const sample = (accept?: (c: Candidate) => boolean): Candidate | undefined => {
+        let found: Candidate | undefined
+        for (let k = 0; k < 2; k++) {
+          const c = list[TOP + Math.floor(random() * (n - TOP))]!
+          const w = worstOf(shortlist)
+          if (!shortlist.includes(c) && peakEwmaCost(c) < peakEwmaCost(shortlist[w]!)) {
+            shortlist[w] = c
+          }
+          if ((!accept || accept(c)) && (!found || peakEwmaCost(c) < peakEwmaCost(found))) found = c
+        }
+        return found
+      }
       return {
         pick(accept) {
           if (n === 0) return undefined
-          let best = cheapest(shortlist, accept)
+          const best = cheapest(shortlist, accept)
+          if (n <= TOP) return best
+          const other = sample(accept)
           // Filters rejected every fast one: an exact scan (failover path, not the hot path).
-          if (!best) return n > TOP && accept ? cheapest(list, accept) : undefined
-          for (let k = 0; n > TOP && k < 2; k++) {
-            const c = list[TOP + Math.floor(random() * (n - TOP))]!
-            if ((!accept || accept(c)) && peakEwmaCost(c) < peakEwmaCost(best)) best = c
-          }
-          return best
+          if (!best) return accept ? cheapest(list, accept) : other
+          return other && peakEwmaCost(other) < peakEwmaCost(best) ? other : best
         },
-        current: () => list[0],
+        current: () => shortlist[0],
       }
     },
   }

@@ -147,3 +147,16 @@ describe('p2c', () => {
     expect(count.get('e3')).toBeUndefined()
   })
 })
+
+describe('leastLatency shortlist', () => {
+  it('behavior: an endpoint that becomes fastest after the build is found without a rebuild', () => {
+    const list = candidates(50)
+    list.forEach((c) => {
+      c.latencyMs = 100
+    })
+    const p = leastLatencyPolicy().build(list, ctx({ random: seeded(2) }))
+    list[40]!.latencyMs = 1
+    const count = shares(() => p.pick(), 400)
+    expect(count.get('e40')).toBeGreaterThan(300)
+  })
+})

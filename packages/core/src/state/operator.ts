@@ -2,6 +2,7 @@ import type { ResolvedOptions } from '../config/resolve-options.js'
 import { ConfigError } from '../errors/config-error.js'
 import type { Emitter } from '../events/emitter.js'
 import type { Member } from '../health/member.js'
+import { unrefTimeout } from '../timers/timer-set.js'
 import type { SetEvents } from '../types.js'
 import type { Pool } from './pool.js'
 import { isUsable } from './transition.js'
@@ -41,12 +42,14 @@ export class Operator {
   cordon(id: string, o: { ttlMs?: number; reason?: string } = {}): void {
     const m = this.member(id)
     const reason = o.reason ?? 'cordoned'
-    m.cancel(m.cordonTimer)
+    m.timers.cancel(m.cordonTimer)
     m.cordonTimer = undefined
     m.cordoned = true
     this.pool.update(m, reason)
     if (o.ttlMs !== undefined) {
-      m.cordonTimer = m.after(o.ttlMs, () => this.uncordon(id, { reason: 'cordon TTL expired' }))
+      m.cordonTimer = m.timers.after(o.ttlMs, () =>
+        this.uncordon(id, { reason: 'cordon TTL expired' }),
+      )
     }
     this.announce(reason, id)
   }
@@ -55,7 +58,7 @@ export class Operator {
     const m = this.member(id)
     if (!m.cordoned) return
     const reason = o.reason ?? 'uncordoned'
-    m.cancel(m.cordonTimer)
+    m.timers.cancel(m.cordonTimer)
     m.cordonTimer = undefined
     m.cordoned = false
     this.pool.update(m, reason)
@@ -69,13 +72,12 @@ export class Operator {
     this.preferTimer = undefined
     this.preferId = id
     if (o.ttlMs !== undefined) {
-      this.preferTimer = setTimeout(() => {
+      this.preferTimer = unrefTimeout(() => {
         const before = this.preferred()?.endpoint.id
         this.preferId = undefined
         this.preferTimer = undefined
         this.announce('preference expired', before)
       }, o.ttlMs)
-      this.preferTimer.unref?.()
     }
     this.announce(o.reason ?? `prefer ${id}`, from)
   }

@@ -3,6 +3,7 @@ import type { Emitter } from '../events/emitter.js'
 import { Member } from '../health/member.js'
 import type { Candidate, Picker, Tier } from '../policies/policy.js'
 import { orderedPicker } from '../policies/policy.js'
+import { unrefTimeout } from '../timers/timer-set.js'
 import type { Endpoint, EndpointState, SetEvents } from '../types.js'
 import { deriveState, isUsable, transition } from './transition.js'
 
@@ -61,7 +62,7 @@ export class Pool {
 
   remove(ids: readonly string[]): void {
     for (const id of ids) {
-      this.members.get(id)?.clearTimers()
+      this.members.get(id)?.timers.clear()
       this.members.delete(id)
     }
     this.list = [...this.members.values()]
@@ -126,8 +127,7 @@ export class Pool {
     this.recheck = undefined
     const at = this.pickers[0]?.recheckAt
     if (at !== undefined) {
-      this.recheck = setTimeout(() => this.rebuildNow('failback'), Math.max(at - now, 0))
-      this.recheck.unref?.()
+      this.recheck = unrefTimeout(() => this.rebuildNow('failback'), Math.max(at - now, 0))
     }
   }
 
@@ -183,6 +183,6 @@ export class Pool {
   close(): void {
     this.closed = true
     if (this.recheck) clearTimeout(this.recheck)
-    for (const m of this.list) m.clearTimers()
+    for (const m of this.list) m.timers.clear()
   }
 }
