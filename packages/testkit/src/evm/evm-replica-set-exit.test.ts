@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { expect, it } from 'vitest'
+import { startEvmReplicaSet } from './start-evm-replica-set.js'
 
 const src = (p: string) => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)))
 
@@ -30,4 +33,31 @@ it('behavior: the process exits by itself after close (no handle left open)', as
   })
   expect(stdout).toContain('closed')
   expect(code).toBe(0)
+})
+
+/** Live (non-zombie) child processes of this process running ganache. */
+function ganacheChildren(): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+      if (Number(stat[1]) === process.pid && stat[0] !== 'Z' && cmd.includes('ganache'))
+        pids.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids
+}
+
+it('behavior: aborting the start kills the ganache processes already spawned', async () => {
+  const ac = new AbortController()
+  const starting = startEvmReplicaSet({ replicas: 2, signal: ac.signal })
+  starting.catch(() => undefined)
+  while (ganacheChildren().length === 0) await sleep(20)
+  ac.abort()
+  await expect(starting).rejects.toThrow()
+  expect(ganacheChildren()).toEqual([])
 })

@@ -26,7 +26,7 @@ export interface EvmReplicaSetOptions {
   ganacheArgs?: readonly string[]
   /** Not supported: the relay replays one transaction per block (eager instamine). */
   blockTime?: never
-  /** Aborts the start: whatever started is closed and the promise rejects. */
+  /** Aborts the start (whatever started is closed, the promise rejects); later, closes the set. */
   signal?: AbortSignal
 }
 
@@ -86,9 +86,9 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
   const settle = async () => {
     if (relay !== undefined && relay.error === undefined) await relay.roundNow()
   }
-  const startReplica = async (index: number, cfg: GanacheChainConfig) => {
+  const startReplica = async (index: number, cfg: GanacheChainConfig, signal?: AbortSignal) => {
     const dbPath = join(dir, `replica-${index}`)
-    const { proc, port } = await spawnGanacheOnFreePort(cfg, dbPath, opts.signal)
+    const { proc, port } = await spawnGanacheOnFreePort(cfg, dbPath, signal)
     try {
       const proxy = await startFaultProxy({ target: { port }, onBeforeModeChange: settle })
       return { index, chain: cfg, port, dbPath, proc, proxy, rpc }
@@ -101,7 +101,7 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
   let replicas: (EvmReplica & { close(): Promise<void> })[]
   try {
     const results = await Promise.allSettled(
-      Array.from({ length: count }, (_, i) => startReplica(i, chain)),
+      Array.from({ length: count }, (_, i) => startReplica(i, chain, opts.signal)),
     )
     for (const r of results)
       if (r.status === 'fulfilled')
@@ -152,6 +152,7 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
     closeAll,
     startReplica,
     startMs: Date.now() - started,
+    signal: opts.signal,
   })
 }
 
@@ -165,8 +166,10 @@ function buildSet(s: {
   startReplica: (
     index: number,
     cfg: GanacheChainConfig,
+    signal?: AbortSignal,
   ) => Promise<Parameters<typeof createEvmReplica>[0]>
   startMs: number
+  signal: AbortSignal | undefined
 }): EvmReplicaSet {
   const { chain, relay, replicas } = s
   const root = HDNodeWallet.fromPhrase(chain.mnemonic, undefined, "m/44'/60'/0'/0")
@@ -187,11 +190,13 @@ function buildSet(s: {
       return relay.error
     },
     async addMisconfiguredReplica(o = {}) {
-      const parts = await s.startReplica(nextIndex++, {
-        ...chain,
-        chainId: o.chainId ?? chain.chainId + 1,
-      })
-      const replica = createEvmReplica(parts)
+      const cfg = { ...chain, chainId: o.chainId ?? chain.chainId + 1 }
+      if (closing) throw new TestkitError('CLOSED', 'the replica set is closed')
+      const replica = createEvmReplica(await s.startReplica(nextIndex++, cfg, o.signal))
+      if (closing) {
+        await replica.close()
+        throw new TestkitError('CLOSED', 'the replica set is closed')
+      }
       s.all.push(replica)
       return replica
     },
@@ -209,6 +214,7 @@ function buildSet(s: {
     sync: (o = {}) => relay.sync(o),
     close() {
       closing ??= (async () => {
+        s.signal?.removeEventListener('abort', onAbort)
         relay.stop()
         // Killing first makes any relay call in flight fail fast instead of timing out.
         await s.closeAll()
@@ -220,5 +226,7 @@ function buildSet(s: {
       return set.close()
     },
   }
+  const onAbort = () => void set.close()
+  s.signal?.addEventListener('abort', onAbort, { once: true })
   return set
 }
