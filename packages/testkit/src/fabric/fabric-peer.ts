@@ -25,7 +25,7 @@ export interface FabricPeer {
   readonly proxy: FaultProxy
   /** Server gone: new connections are refused and open calls fail UNAVAILABLE. */
   kill(): Promise<void>
-  /** Starts the server again on the same port; it catches up with the ledger. */
+  /** Starts the server again on the same port, unpaused and available; it catches up with the ledger. */
   restart(): Promise<void>
   /** Hung: connections are accepted but no call is answered (clients hit their deadline). */
   pause(): Promise<void>
@@ -220,6 +220,9 @@ class TestPeer implements ClosableFabricPeer {
 
   async restart(): Promise<void> {
     if (this.#server !== undefined) this.#stopServer()
+    // A new process: not paused nor failing any more (lag is the network's, it stays).
+    this.#paused = false
+    this.#unavailable = false
     this.#life = new AbortController()
     await this.#bind(this.#port)
     this.#catchUp()

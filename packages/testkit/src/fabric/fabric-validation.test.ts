@@ -71,6 +71,15 @@ describe('fabric test peers: validation', () => {
       TxValidationCode.VALID,
       TxValidationCode.DUPLICATE_TXID,
     ])
+    const qscc = contractOf(gateway, 'qscc')
+    const processed = peerProtos.ProcessedTransaction.deserializeBinary(
+      await qscc.evaluateTransaction(
+        'GetTransactionByID',
+        network.channelName,
+        transaction.getTransactionId(),
+      ),
+    )
+    expect(processed.getValidationcode()).toBe(TxValidationCode.VALID)
     const again = await proposal.endorse().catch((err: unknown) => err)
     expect(again).toMatchObject({ name: 'EndorseError', code: status.ABORTED })
   })
