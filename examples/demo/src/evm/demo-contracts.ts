@@ -8,6 +8,7 @@
 
 /** Human-readable ABI of DemoToken (ethers parses it). */
 export const demoTokenAbi = [
+  'constructor(uint256 supply)',
   'function name() view returns (string)',
   'function symbol() view returns (string)',
   'function decimals() view returns (uint8)',
