@@ -29,6 +29,8 @@ interface Held<T> {
   conn: PeerConnection
   stream: CloseableAsyncIterable<T>
   iterator: AsyncIterator<T>
+  /** The first read, started at open so a stream error always has a reader. */
+  prefetched: Promise<IteratorResult<T>> | undefined
   handover: boolean
 }
 
@@ -118,8 +120,10 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
         const held = this.#held ?? (await this.#openWithRetry())
         if (!held) return
         let result: IteratorResult<T>
+        const read = held.prefetched ?? held.iterator.next()
+        held.prefetched = undefined
         try {
-          result = await held.iterator.next()
+          result = await read
         } catch (error) {
           this.#dropped(held, error)
           continue
@@ -212,7 +216,12 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
     const signal = AbortSignal.any([this.#abort.signal, conn.drainSignal])
     const options = attemptCallOptions(undefined, signal, this.#o.defaults, this.#o.perCall)
     const stream = await this.#o.opener(conn.gateway, this.#o.cursor.position(), options)
-    return { conn, stream, iterator: stream[Symbol.asyncIterator](), handover: false }
+    const iterator = stream[Symbol.asyncIterator]()
+    // grpc-js emits a stream's error as an event: without a pending read, a stream cancelled
+    // before the application iterates would crash the process with an unhandled 'error'.
+    const prefetched = iterator.next()
+    prefetched.catch(() => {})
+    return { conn, stream, iterator, prefetched, handover: false }
   }
 
   #backoff(): Promise<void> {

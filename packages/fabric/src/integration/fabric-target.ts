@@ -18,6 +18,7 @@ import { hash, type Identity, type Signer, signers } from '@hyperledger/fabric-g
 import type { FabricPeerConfig } from '@steadfast/fabric'
 import {
   type FabricLedgerView,
+  type FaultMode,
   type FaultProxy,
   startFabricNetwork,
   startFaultProxy,
@@ -38,6 +39,8 @@ export interface PeerFaults {
   setLag: ((on: boolean) => void) | undefined
   /** Current height of this peer, where known. */
   height: (() => number) | undefined
+  /** Switches the peer's fault proxy (slow answers, cut streams, …). */
+  setProxyMode(mode: FaultMode): Promise<void>
   /** TCP connections accepted so far by the peer's proxy. */
   connections: (() => number) | undefined
 }
@@ -48,6 +51,8 @@ export interface FabricTarget {
   readonly faults: PeerFaults[]
   readonly identity: Identity
   readonly signer: Signer
+  /** The client private key (PEM), for child processes. */
+  readonly privateKeyPem: string
   readonly hash: typeof hash.sha256
   readonly channelName: string
   readonly chaincodeName: string
@@ -81,9 +86,11 @@ async function testkitTarget(count: number): Promise<FabricTarget> {
       setLag: (on) => peer.setLag(on),
       height: () => peer.height(),
       connections: () => peer.proxy.stats().connections,
+      setProxyMode: (mode) => peer.proxy.setMode(mode),
     })),
     identity: { mspId: network.client.mspId, credentials: network.client.certificate },
     signer: signers.newPrivateKeySigner(createPrivateKey(network.client.privateKey)),
+    privateKeyPem: network.client.privateKey.toString(),
     hash: hash.sha256,
     channelName: network.channelName,
     chaincodeName: network.chaincodeName,
@@ -131,12 +138,14 @@ async function externalTarget(list: string): Promise<FabricTarget> {
       setLag: undefined,
       height: undefined,
       connections: () => proxy.stats().connections,
+      setProxyMode: (mode) => proxy.setMode(mode),
     })),
     identity: {
       mspId: env.STEADFAST_FABRIC_MSP_ID ?? 'Org1MSP',
       credentials: read('STEADFAST_FABRIC_CERT'),
     },
     signer: signers.newPrivateKeySigner(createPrivateKey(read('STEADFAST_FABRIC_KEY'))),
+    privateKeyPem: read('STEADFAST_FABRIC_KEY').toString(),
     hash: hash.sha256,
     channelName: env.STEADFAST_FABRIC_CHANNEL ?? 'mychannel',
     chaincodeName: env.STEADFAST_FABRIC_CHAINCODE ?? 'basic',

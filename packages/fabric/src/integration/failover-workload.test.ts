@@ -3,6 +3,7 @@ import { type Contract, connect, type Gateway } from '@hyperledger/fabric-gatewa
 import { connectFailover, type FailoverGateway } from '@steadfast/fabric'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FabricTarget, type PeerFaults, startFabricTarget } from './fabric-target.js'
+import { plainGateway } from './plain-gateway.js'
 import {
   blockTransactions,
   evaluateLoop,
@@ -17,7 +18,7 @@ let target: FabricTarget
 let gateway: FailoverGateway
 let contract: Contract
 let listeners: Listeners
-let plain: { gateway: Gateway; client: grpc.Client }
+let plain: ReturnType<typeof plainGateway>
 const committed: string[] = []
 const SEED = 'seed-asset'
 
@@ -40,39 +41,15 @@ beforeAll(async () => {
   contract = gateway.getNetwork(target.channelName).getContract(target.chaincodeName)
   await contract.submitTransaction('CreateAsset', SEED, 'red', '1', 'Ann', '1')
   listeners = await startListeners(gateway.getNetwork(target.channelName), target.chaincodeName)
-  plain = plainGateway(0)
+  plain = plainGateway(target, 0)
 })
 
 afterAll(async () => {
   listeners?.close()
-  plain?.client.close()
+  plain?.close()
   await gateway?.close()
   await target?.close()
 })
-
-/** Plain fabric-gateway on peer 0 only, with short deadlines: shows each fault is real. */
-function plainGateway(index: number) {
-  const peer = target.peers[index]
-  if (!peer) throw new Error('no peer')
-  const client = new grpc.Client(
-    peer.address,
-    peer.tlsRootCert
-      ? grpc.credentials.createSsl(Buffer.from(peer.tlsRootCert))
-      : grpc.credentials.createInsecure(),
-    peer.serverNameOverride ? { 'grpc.ssl_target_name_override': peer.serverNameOverride } : {},
-  )
-  const gw = connect({
-    client,
-    identity: target.identity,
-    signer: target.signer,
-    hash: target.hash,
-    evaluateOptions: () => ({ deadline: Date.now() + 1_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 1_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 1_000 }),
-    commitStatusOptions: () => ({ deadline: Date.now() + 1_500 }),
-  })
-  return { gateway: gw, client }
-}
 
 function plainContract() {
   return plain.gateway.getNetwork(target.channelName).getContract(target.chaincodeName)
