@@ -109,3 +109,21 @@ describe('passive health', () => {
     void set.close()
   })
 })
+
+describe('panic mode scope', () => {
+  it('behavior: a filter that rejects the usable endpoints does not fall back to unhealthy ones', async () => {
+    vi.useFakeTimers()
+    const heights: Record<string, number> = { [A]: 10, [B]: 20 }
+    const set = createEndpointSet({
+      endpoints: urls.slice(0, 2),
+      probe: async (e) =>
+        e.id === A ? { ok: true, height: heights[A] } : { ok: false, height: heights[B] },
+    })
+    set.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(states(set)).toEqual(['healthy', 'unhealthy'])
+    expect(set.pick({ minHeight: 15 })).toBeUndefined()
+    expect(set.pick()?.id).toBe(A)
+    await set.close()
+  })
+})

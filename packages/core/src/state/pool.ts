@@ -44,6 +44,8 @@ export class Pool {
   list: Member[] = []
   private dirty = true
   private pickers: Picker[] = []
+  /** Members in the preferred and degraded tiers, as of the last rebuild. */
+  private usable = 0
   private recheck: ReturnType<typeof setTimeout> | undefined
   private best: number | undefined
   private closed = false
@@ -116,6 +118,7 @@ export class Pool {
       const t = tierOf(m)
       if (t >= 0) groups[t]!.push(m)
     }
+    this.usable = groups[0]!.length + groups[1]!.length
     const now = this.opts.now()
     const ctx = { now, random: this.opts.random, failbackAfterMs: this.opts.failbackAfterMs }
     this.pickers = TIERS.map((tier, i) =>
@@ -141,14 +144,17 @@ export class Pool {
     }
   }
 
-  /** Next candidate across tiers: a lower tier is used only when the higher has no match. */
+  /**
+   * Next candidate: the preferred tier, else the degraded one. The panic tier (unhealthy and
+   * ejected, least bad first) is used only when no endpoint at all is usable, not merely when the
+   * call's filter rejected the usable ones.
+   */
   pick(accept?: (c: Candidate) => boolean): Member | undefined {
     const tiers = this.tiers()
-    for (let i = 0; i < tiers.length; i++) {
-      const c = tiers[i]!.pick(accept)
-      if (c) return c as Member
-    }
-    return undefined
+    const c = tiers[0]!.pick(accept) ?? tiers[1]!.pick(accept)
+    if (c) return c as Member
+    if (this.usable > 0) return undefined
+    return tiers[2]!.pick(accept) as Member | undefined
   }
 
   current(): Member | undefined {
