@@ -144,3 +144,84 @@ describe('monitor over real HTTP: metrics move when faults happen', () => {
     await until('a healthy again', () => stateOf(a) === 'healthy' || stateOf(a) === 'ejected')
   })
 })
+
+describe('monitor over real HTTP: actions', () => {
+  it('behavior: /readyz answers 503 naming the set once its only endpoint is cordoned', async () => {
+    const aux = f.aux.endpoints[0]!.id
+    const cordon = await call(f.monitor, '/cordon', {
+      body: { set: 'aux', endpoint: aux, reason: 'drain' },
+    })
+    expect(cordon.json).toMatchObject({
+      action: 'cordon',
+      set: 'aux',
+      endpoints: [aux],
+      current: null,
+    })
+    try {
+      const ready = await call(f.monitor, '/readyz')
+      expect(ready.status).toBe(503)
+      expect(ready.json).toEqual({
+        ready: false,
+        reason: 'no usable endpoint in set aux',
+        sets: ['aux'],
+      })
+      const metrics = parsePromText((await call(f.monitor, '/metrics')).text)
+      expect(sumOf(metrics, 'steadfast_set_ready', { set: 'aux' })).toBe(0)
+      // A monitor that requires only `main` stays ready.
+      const { startMonitor } = await import('@steadfast/monitor')
+      const { Registry } = await import('./support/prom-client.js')
+      const m = await startMonitor({
+        sets: [f.main, f.aux],
+        requiredSets: ['main'],
+        port: 0,
+        registry: new Registry(),
+      })
+      expect((await call(m, '/readyz')).status).toBe(200)
+      await m.close()
+    } finally {
+      await call(f.monitor, '/uncordon', { body: { set: 'aux' } })
+    }
+    expect((await call(f.monitor, '/readyz')).status).toBe(200)
+  })
+
+  it('behavior: /prefer moves current(), /rebalance announces a move, /uncordon without endpoint clears every cordon', async () => {
+    const [a, b, c] = f.ids
+    const events: string[] = []
+    const off = f.main.on('rebalance', (e) => events.push(`${e.reason}:${e.to}`))
+    try {
+      const prefer = await call(f.monitor, '/prefer', {
+        body: { set: 'main', endpoint: c, ttlMs: 60_000 },
+      })
+      expect(prefer.json).toMatchObject({ action: 'prefer', endpoints: [c], current: c })
+      expect(f.main.current()?.id).toBe(c)
+      const rebalance = await call(f.monitor, '/rebalance', {
+        body: { set: 'main', endpoint: c, reason: 'ops' },
+      })
+      expect(rebalance.status).toBe(200)
+      // Off c, onto a (or b while a is still ejected by the fault test above).
+      const moved = f.main.current()?.id
+      expect([a, b]).toContain(moved)
+      expect(events.at(-1)).toBe(`ops:${moved}`)
+      for (const id of [a, b])
+        await call(f.monitor, '/cordon', { body: { set: 'main', endpoint: id } })
+      expect(f.main.current()?.id).toBe(c)
+      const all = await call(f.monitor, '/uncordon', { body: { set: 'main' } })
+      expect(all.json).toMatchObject({
+        action: 'uncordon',
+        endpoints: [a, b],
+        current: f.main.current()?.id,
+      })
+      expect(all.json.current).not.toBe(c)
+      expect(f.main.status().map((s) => s.state)).not.toContain('cordoned')
+      const actions = parsePromText((await call(f.monitor, '/metrics')).text)
+      expect(
+        sumOf(actions, 'steadfast_monitor_actions_total', { source: 'api', action: 'cordon' }),
+      ).toBeGreaterThanOrEqual(2)
+      expect(sumOf(actions, 'steadfast_rebalances_total', { set: 'main' })).toBeGreaterThanOrEqual(
+        4,
+      )
+    } finally {
+      off()
+    }
+  })
+})
