@@ -217,4 +217,26 @@ describe('execute', () => {
     expect(seen).toEqual([ids[1], ids[1]])
     await set.close()
   })
+
+  it('behavior: events and status never carry a secret of the endpoint urls', async () => {
+    const secretUrl =
+      'https://alice:pa55word@rpc.test/v3/0123456789abcdef0123456789abcdef?apikey=k3y'
+    const set = createEndpointSet({
+      endpoints: [secretUrl, 'http://b.test:2'],
+      outlier: { consecutiveFailures: 1 },
+    })
+    const seen: unknown[] = []
+    for (const k of ['attempt', 'failover', 'stateChange'] as const) set.on(k, (e) => seen.push(e))
+    await set.execute(async (e) => {
+      if (e.url === secretUrl) throw new Error(`fetch ${secretUrl} failed`)
+      return 1
+    })
+    const text =
+      JSON.stringify(seen, (_k, v) => (v instanceof Error ? v.message : v)) +
+      JSON.stringify(set.status())
+    expect(seen.length).toBeGreaterThan(2)
+    expect(text).not.toMatch(/pa55word|0123456789abcdef|k3y/)
+    expect(text).toContain('https://***@rpc.test/v3/***?apikey=***')
+    await set.close()
+  })
 })

@@ -33,12 +33,15 @@ describe('probes', () => {
     const { answers, probe } = scripted()
     answers.set(B, { ok: false })
     const set = createEndpointSet({ endpoints: urls, probe })
+    const probes: SetEvents['probe'][] = []
+    set.on('probe', (e) => probes.push(e))
     expect(stateOf(set, A)).toBe('unknown')
     expect(set.ready).toBe(true)
     set.start()
     await vi.advanceTimersByTimeAsync(0)
     expect(stateOf(set, A)).toBe('healthy')
     expect(stateOf(set, B)).toBe('unhealthy')
+    expect(probes.map((p) => `${p.endpoint}:${p.ok}`)).toEqual([`${A}:true`, `${B}:false`])
     await set.close()
   })
 
