@@ -55,22 +55,33 @@ class StreamIdleTimeout extends Error {
   }
 }
 
-/** `iterator.next()`, failing (and aborting the request) after `ms` of silence. */
-function nextWithin<T>(
-  iterator: AsyncIterator<T>,
-  ms: number,
-  controller: AbortController,
-): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined
-  const idle = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new StreamIdleTimeout(ms)
-      controller.abort(err)
-      reject(err)
+/**
+ * One idle timer per stream, re-armed on every read (`refresh()`, no allocation per chunk).
+ * Only time spent waiting for the node counts: while the caller holds a chunk it never fires.
+ * After `ms` of silence it aborts the request, which fails the pending read.
+ */
+class IdleWatch {
+  waiting = false
+  readonly #timer: NodeJS.Timeout
+  constructor(ms: number, controller: AbortController) {
+    this.#timer = setTimeout(() => {
+      if (this.waiting) controller.abort(new StreamIdleTimeout(ms))
+      else this.#timer.refresh()
     }, ms)
-    timer.unref()
-  })
-  return Promise.race([iterator.next(), idle]).finally(() => clearTimeout(timer))
+    this.#timer.unref()
+  }
+  async next<T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> {
+    this.waiting = true
+    this.#timer.refresh()
+    try {
+      return await iterator.next()
+    } finally {
+      this.waiting = false
+    }
+  }
+  stop(): void {
+    clearTimeout(this.#timer)
+  }
 }
 
 function byteLength(item: unknown): number {
@@ -100,6 +111,7 @@ export async function* resumableStream<T>(
     let skipBytes = spec.mode === 'skipBytes' ? bytes : 0
     let skipItems = spec.mode === 'skipItems' ? items : 0
     let finished = false
+    const idle = new IdleWatch(spec.idleTimeoutMs, controller)
     try {
       let r = opened.first
       while (!r.done) {
@@ -121,13 +133,15 @@ export async function* resumableStream<T>(
           items++
           yield value
         }
-        r = await nextWithin(iterator, spec.idleTimeoutMs, controller)
+        r = await idle.next(iterator)
       }
       finished = true
       set.reportSuccess(endpoint.id)
       return
-    } catch (err) {
+    } catch (thrown) {
       if (userSignal?.aborted) throw new AbortedError({ cause: userSignal.reason })
+      const reason: unknown = controller.signal.reason
+      const err = reason instanceof StreamIdleTimeout ? reason : thrown
       const kind = spec.classify(err, endpoint)
       if (kind === 'fatal') throw err
       set.reportFailure(endpoint.id, err)
@@ -135,6 +149,7 @@ export async function* resumableStream<T>(
         throw new StreamInterruptedError(spec.call, items, endpoint.redactedUrl, err)
       exclude = set.endpoints.length > 1 ? [endpoint.id] : []
     } finally {
+      idle.stop()
       unlinkUser()
       if (!finished) {
         controller.abort()
