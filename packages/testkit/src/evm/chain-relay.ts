@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TestkitError } from '../process/testkit-error.js'
+import { type Checkpoint, type ReplicaCall, rollBack, takeCheckpoint } from './fork-rollback.js'
 import type { JsonRpcClient } from './json-rpc-client.js'
 import { type RpcTransaction, rawTransactionFromRpc } from './raw-transaction.js'
 
@@ -22,7 +23,12 @@ export interface RelayMember {
   applied: number
   /** Whether the last round observed (and fed, unless held) this replica without a failure. */
   clean: boolean
+  /** Snapshot at `applied`, to roll back a fork (`resequence` mode); lost on restart. */
+  checkpoint?: Checkpoint | undefined
 }
+
+/** What the relay does when a replica mined a block that conflicts with the shared chain. */
+export type ForkPolicy = 'error' | 'resequence'
 
 interface RpcBlock {
   hash: string
@@ -44,7 +50,9 @@ const FATAL = new Set(['EVM_FORK', 'EVM_UNSUPPORTED'])
  *
  * Assumption: writes go to one replica at a time (what a failover client does). Two replicas
  * mining different transactions at the same height fork the chain; the relay detects it
- * (hash mismatch) and stops with an `EVM_FORK` error.
+ * (hash mismatch) and, with the `error` policy, stops with an `EVM_FORK` error. With the
+ * `resequence` policy it rolls the replica back to its last checkpoint (`evm_revert`), feeds it
+ * the shared chain, and sends the dropped transactions again on top of the shared chain.
  */
 export class ChainRelay {
   readonly members: RelayMember[] = []
@@ -53,10 +61,15 @@ export class ChainRelay {
   private timer: NodeJS.Timeout | undefined
   /** The fatal error that stopped the relay, if any. */
   error: TestkitError | undefined
+  /** Transactions dropped by a roll-back, waiting to be sent again on the shared chain. */
+  private orphans: string[] = []
+  /** Forks rolled back so far (`resequence` policy). */
+  rollBacks = 0
 
   constructor(
     private readonly rpc: JsonRpcClient,
     genesisHash: string,
+    private readonly forkPolicy: ForkPolicy = 'error',
     private readonly callTimeoutMs = 5_000,
   ) {
     this.canonical = [{ hash: genesisHash, txs: [] }]
@@ -99,7 +112,7 @@ export class ChainRelay {
       const pending = this.members.filter(
         (m) => m.state === 'live' && (!m.clean || (!m.held && m.applied < this.height)),
       )
-      if (pending.length === 0) return
+      if (pending.length === 0 && !this.hasOrphans) return
       if (Date.now() > deadline)
         throw new TestkitError(
           'EVM_SYNC_TIMEOUT',
@@ -122,6 +135,8 @@ export class ChainRelay {
       try {
         await this.observe(m)
         if (!m.held) await this.replay(m)
+        if (this.forkPolicy === 'resequence' && m.checkpoint?.at !== m.applied)
+          m.checkpoint = await takeCheckpoint(this.callOn(m), m.applied)
         m.clean = true
       } catch (err) {
         if (err instanceof TestkitError && FATAL.has(err.code)) {
@@ -132,6 +147,48 @@ export class ChainRelay {
         // Anything else (a replica killed behind our back, a timeout) is retried next round.
       }
     }
+    if (this.orphans.length > 0) await this.resubmitOrphans()
+  }
+
+  /** Whether rolled-back transactions still wait for a replica to take them. */
+  get hasOrphans(): boolean {
+    return this.orphans.length > 0 && this.members.some((m) => m.state === 'live' && !m.held)
+  }
+
+  /** Sends rolled-back transactions to a replica at the shared head; the next round relays them. */
+  private async resubmitOrphans() {
+    const target = this.members.find(
+      (m) => m.state === 'live' && !m.held && m.clean && m.applied === this.height,
+    )
+    if (target === undefined) return
+    const txs = this.orphans
+    this.orphans = []
+    target.clean = false // its new blocks are observed next round
+    for (const raw of txs) {
+      // Failures are expected: the client may have sent the same transaction elsewhere already.
+      await this.rpc
+        .call(target.directUrl, 'eth_sendRawTransaction', [raw], { timeoutMs: 1_000 })
+        .catch(() => undefined)
+    }
+  }
+
+  /** Rolls a forked replica back to its checkpoint and queues the transactions it dropped. */
+  private async resequence(m: RelayMember, head: number) {
+    const checkpoint = m.checkpoint
+    if (checkpoint?.at !== m.applied)
+      throw this.fork(
+        m,
+        m.applied + 1,
+        this.canonical[m.applied + 1]?.hash ?? '?',
+        'another block (no checkpoint to roll back to)',
+      )
+    m.checkpoint = undefined
+    this.orphans.push(...(await rollBack(this.callOn(m), checkpoint, head)))
+    this.rollBacks++
+  }
+
+  private callOn(m: RelayMember): ReplicaCall {
+    return (method, params) => this.call(m, method, params)
   }
 
   private call<T>(m: RelayMember, method: string, params: unknown[] = []) {
@@ -147,7 +204,12 @@ export class ChainRelay {
       const block = await this.call<RpcBlock>(m, 'eth_getBlockByNumber', [hex(h), true])
       const known = this.canonical[h]
       if (known !== undefined) {
-        if (known.hash !== block.hash) throw this.fork(m, h, known.hash, block.hash)
+        if (known.hash === block.hash) {
+          m.applied = h
+          continue
+        }
+        if (this.forkPolicy === 'resequence') return this.resequence(m, head)
+        throw this.fork(m, h, known.hash, block.hash)
       } else {
         const parent = this.canonical[h - 1]!
         if (parent.hash !== block.parentHash)
@@ -174,6 +236,8 @@ export class ChainRelay {
       if (block.txs[0] === undefined) await this.call(m, 'evm_mine')
       else await this.call(m, 'eth_sendRawTransaction', [block.txs[0]])
       const got = await this.call<RpcBlock | null>(m, 'eth_getBlockByNumber', [hex(h), false])
+      // A client's write slipped in first: with `resequence`, the next observation rolls it back.
+      if (got?.hash !== block.hash && this.forkPolicy === 'resequence') return
       if (got?.hash !== block.hash) throw this.fork(m, h, block.hash, got?.hash ?? 'nothing')
       m.applied = h
     }

@@ -75,6 +75,7 @@ export function createEvmReplica(parts: ReplicaParts): EvmReplica & { close(): P
       await proxy.setMode({ kind: 'down' })
       if (relay && relay.member.state === 'live') await relay.relay.roundNow()
       setState('killed')
+      if (relay) relay.member.checkpoint = undefined // ganache snapshots do not survive a restart
       await proc.close()
       proc = undefined
     },

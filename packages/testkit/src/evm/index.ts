@@ -1,3 +1,4 @@
+export type { ForkPolicy } from './chain-relay.js'
 export type { EvmReplica } from './evm-replica.js'
 export { ganacheCliPath } from './ganache-node.js'
 export type { EvmReplicaSet, EvmReplicaSetOptions } from './start-evm-replica-set.js'

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { HDNodeWallet } from 'ethers'
 import { startFaultProxy } from '../fault-proxy/start-fault-proxy.js'
 import { TestkitError } from '../process/testkit-error.js'
-import { ChainRelay, type RelayMember } from './chain-relay.js'
+import { ChainRelay, type ForkPolicy, type RelayMember } from './chain-relay.js'
 import { createEvmReplica, type EvmReplica } from './evm-replica.js'
 import { type GanacheChainConfig, spawnGanacheOnFreePort } from './ganache-node.js'
 import { createJsonRpcClient, type JsonRpcClient } from './json-rpc-client.js'
@@ -22,6 +22,14 @@ export interface EvmReplicaSetOptions {
   time?: string
   /** How often the relay looks for new blocks, in milliseconds. @default 50 */
   relayIntervalMs?: number
+  /**
+   * When a replica mined a block that conflicts with the shared chain (a write reached a paused,
+   * held or stale replica): `error` stops the relay with `EVM_FORK`; `resequence` rolls that
+   * replica back (`evm_revert` to its last checkpoint) and sends the dropped transactions again
+   * on top of the shared chain, like a real network re-including them later (a reorg).
+   * @default 'error'
+   */
+  onFork?: ForkPolicy
   /** Extra ganache CLI arguments for every replica. @default [] */
   ganacheArgs?: readonly string[]
   /** Not supported: the relay replays one transaction per block (eager instamine). */
@@ -44,6 +52,8 @@ export interface EvmReplicaSet extends AsyncDisposable {
   readonly startMs: number
   /** The error that stopped the relay (`EVM_FORK`), if any. */
   readonly relayError: TestkitError | undefined
+  /** Forks rolled back so far (`onFork: 'resequence'`). */
+  readonly forkRollBacks: number
   /**
    * Starts a replica with another chainId (default `chainId + 1`), same everything else, behind
    * its own proxy. It is outside the relay and not listed in `replicas`; `close()` stops it.
@@ -122,7 +132,7 @@ export async function startEvmReplicaSet(opts: EvmReplicaSetOptions = {}): Promi
     const hash = genesis[0]!.hash
     if (genesis.some((g) => g.hash !== hash))
       throw new TestkitError('GENESIS_MISMATCH', 'replicas started with different genesis blocks')
-    const shared = new ChainRelay(rpc, hash)
+    const shared = new ChainRelay(rpc, hash, opts.onFork ?? 'error')
     relay = shared
     all.length = 0
     replicas = parts.map((p) => {
@@ -188,6 +198,9 @@ function buildSet(s: {
     startMs: s.startMs,
     get relayError() {
       return relay.error
+    },
+    get forkRollBacks() {
+      return relay.rollBacks
     },
     async addMisconfiguredReplica(o = {}) {
       const cfg = { ...chain, chainId: o.chainId ?? chain.chainId + 1 }
