@@ -22,20 +22,51 @@ function cheapest(list: readonly Candidate[], accept?: (c: Candidate) => boolean
   return best
 }
 
-/** Index of the most expensive entry of the shortlist. */
-function worstOf(shortlist: readonly Candidate[]): number {
-  let worst = 0
-  for (let i = 1; i < shortlist.length; i++) {
-    if (peakEwmaCost(shortlist[i]!) > peakEwmaCost(shortlist[worst]!)) worst = i
+/**
+ * A shortlist of the fastest endpoints, compared live at each pick, plus one random other from
+ * the whole list: when the random one beats the worst of the shortlist it takes its place, so
+ * the shortlist follows latency changes without rebuilds and a pick stays O(1).
+ */
+function shortlistPicker(list: readonly Candidate[], random: () => number): Picker {
+  const n = list.length
+  const shortlist = list.slice(0, TOP)
+  const inShortlist = new Set(shortlist)
+  return {
+    pick(accept) {
+      let best: Candidate | undefined
+      let bestCost = Number.POSITIVE_INFINITY
+      let worst = 0
+      let worstCost = Number.NEGATIVE_INFINITY
+      for (let i = 0; i < shortlist.length; i++) {
+        const c = shortlist[i]!
+        const cost = peakEwmaCost(c)
+        if (cost > worstCost) {
+          worst = i
+          worstCost = cost
+        }
+        if (cost < bestCost && (!accept || accept(c))) {
+          best = c
+          bestCost = cost
+        }
+      }
+      const other = list[Math.floor(random() * n)]!
+      const otherCost = peakEwmaCost(other)
+      if (!inShortlist.has(other) && otherCost < worstCost) {
+        inShortlist.delete(shortlist[worst]!)
+        shortlist[worst] = other
+        inShortlist.add(other)
+      }
+      if (otherCost < bestCost && (!accept || accept(other))) best = other
+      // Filters rejected every fast one: an exact scan (failover path, not the hot path).
+      return best ?? (accept ? cheapest(list, accept) : undefined)
+    },
+    current: () => shortlist[0],
   }
-  return worst
 }
 
 /**
  * Least latency on peak-EWMA (Finagle style): latency reacts at once to a slow sample and decays
- * slowly, times in-flight calls + 1. The picker compares a shortlist of the TOP fastest plus two
- * random others; a random one that beats the worst of the shortlist takes its place, so the
- * shortlist follows latency changes without rebuilds and one pick stays O(1).
+ * slowly, times in-flight calls + 1 (see `shortlistPicker` for how a pick stays O(1)).
  */
 export function leastLatencyPolicy(): Policy {
   return {
@@ -44,33 +75,8 @@ export function leastLatencyPolicy(): Policy {
       const list = [...candidates].sort(
         (a, b) => (a.latencyMs ?? 0) - (b.latencyMs ?? 0) || byPriority(a, b),
       )
-      const n = list.length
-      const shortlist = list.slice(0, TOP)
-      const random = ctx.random
-      const sample = (accept?: (c: Candidate) => boolean): Candidate | undefined => {
-        let found: Candidate | undefined
-        for (let k = 0; k < 2; k++) {
-          const c = list[TOP + Math.floor(random() * (n - TOP))]!
-          const w = worstOf(shortlist)
-          if (!shortlist.includes(c) && peakEwmaCost(c) < peakEwmaCost(shortlist[w]!)) {
-            shortlist[w] = c
-          }
-          if ((!accept || accept(c)) && (!found || peakEwmaCost(c) < peakEwmaCost(found))) found = c
-        }
-        return found
-      }
-      return {
-        pick(accept) {
-          if (n === 0) return undefined
-          const best = cheapest(shortlist, accept)
-          if (n <= TOP) return best
-          const other = sample(accept)
-          // Filters rejected every fast one: an exact scan (failover path, not the hot path).
-          if (!best) return accept ? cheapest(list, accept) : other
-          return other && peakEwmaCost(other) < peakEwmaCost(best) ? other : best
-        },
-        current: () => shortlist[0],
-      }
+      if (list.length > TOP) return shortlistPicker(list, ctx.random)
+      return { pick: (accept) => cheapest(list, accept), current: () => list[0] }
     },
   }
 }

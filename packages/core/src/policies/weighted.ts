@@ -1,67 +1,85 @@
-import { byPriority, type Candidate, type Picker, type Policy } from './policy.js'
+import { byPriority, type Picker, type Policy } from './policy.js'
 
-interface Entry {
-  c: Candidate
-  deadline: number
-  step: number
-  seq: number
-}
+/**
+ * Earliest-deadline-first schedule over candidate indexes, in typed arrays (no allocation per
+ * pick). Each candidate's deadline advances by 1/weight when it is picked.
+ */
+class EdfSchedule {
+  private readonly heap: Int32Array
+  private readonly deadline: Float64Array
+  private readonly step: Float64Array
 
-function less(a: Entry, b: Entry): boolean {
-  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq)
-}
-
-/** A binary min-heap on (deadline, seq). */
-class EntryHeap {
-  readonly items: Entry[] = []
-  push(e: Entry): void {
-    const h = this.items
-    h.push(e)
-    let i = h.length - 1
-    while (i > 0) {
-      const p = (i - 1) >> 1
-      if (!less(h[i]!, h[p]!)) break
-      ;[h[i], h[p]] = [h[p]!, h[i]!]
-      i = p
+  constructor(weights: readonly number[]) {
+    const n = weights.length
+    this.heap = new Int32Array(n)
+    this.deadline = new Float64Array(n)
+    this.step = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      this.step[i] = 1 / weights[i]!
+      // Start half a step in, so 5:1:1 interleaves (a a a b c a a) instead of bunching up.
+      this.deadline[i] = this.step[i]! / 2
+      this.heap[i] = i
     }
+    for (let p = (n >> 1) - 1; p >= 0; p--) this.down(p)
   }
-  pop(): Entry | undefined {
-    const h = this.items
-    const top = h[0]
-    const last = h.pop()
-    if (h.length > 0 && last) {
-      h[0] = last
-      this.down(0)
-    }
-    return top
+
+  private less(a: number, b: number): boolean {
+    const da = this.deadline[a]!
+    const db = this.deadline[b]!
+    return da < db || (da === db && a < b)
   }
-  private down(i: number): void {
-    const h = this.items
+
+  private down(pos: number): void {
+    const h = this.heap
+    const n = h.length
+    const item = h[pos]!
     for (;;) {
-      const l = 2 * i + 1
+      const l = 2 * pos + 1
+      if (l >= n) break
       const r = l + 1
-      let m = i
-      if (l < h.length && less(h[l]!, h[m]!)) m = l
-      if (r < h.length && less(h[r]!, h[m]!)) m = r
-      if (m === i) return
-      ;[h[i], h[m]] = [h[m]!, h[i]!]
-      i = m
+      const c = r < n && this.less(h[r]!, h[l]!) ? r : l
+      if (!this.less(h[c]!, item)) break
+      h[pos] = h[c]!
+      pos = c
     }
+    h[pos] = item
   }
-}
 
-function takeAccepted(heap: EntryHeap, accept: (c: Candidate) => boolean): Entry | undefined {
-  const held: Entry[] = []
-  let found: Entry | undefined
-  for (let e = heap.pop(); e; e = heap.pop()) {
-    if (accept(e.c)) {
-      found = e
-      break
-    }
-    held.push(e)
+  /** Takes the candidate at heap position `pos`: advance its deadline (it only grows: sift down). */
+  take(pos: number): number {
+    const i = this.heap[pos]!
+    this.deadline[i]! += this.step[i]!
+    this.down(pos)
+    return i
   }
-  for (const e of held) heap.push(e)
-  return found
+
+  /** Heap position of the earliest accepted candidate, visiting the heap in deadline order. */
+  find(ok: (i: number) => boolean): number {
+    const h = this.heap
+    const frontier = h.length > 0 ? [0] : []
+    for (let visits = 0; frontier.length > 0; visits++) {
+      if (visits > 64) return this.scan(ok) // many rejected: one linear pass instead
+      let m = 0
+      for (let k = 1; k < frontier.length; k++)
+        if (this.less(h[frontier[k]!]!, h[frontier[m]!]!)) m = k
+      const pos = frontier[m]!
+      frontier[m] = frontier[frontier.length - 1]!
+      frontier.pop()
+      if (ok(h[pos]!)) return pos
+      if (2 * pos + 1 < h.length) frontier.push(2 * pos + 1)
+      if (2 * pos + 2 < h.length) frontier.push(2 * pos + 2)
+    }
+    return -1
+  }
+
+  private scan(ok: (i: number) => boolean): number {
+    let best = -1
+    for (let pos = 0; pos < this.heap.length; pos++) {
+      const i = this.heap[pos]!
+      if (ok(i) && (best < 0 || this.less(i, this.heap[best]!))) best = pos
+    }
+    return best
+  }
 }
 
 /**
@@ -74,18 +92,13 @@ export function weightedPolicy(): Policy {
     name: 'weighted',
     build(candidates): Picker {
       const list = [...candidates].sort(byPriority)
-      const heap = new EntryHeap()
-      list.forEach((c, seq) => {
-        const step = 1 / c.endpoint.weight
-        heap.push({ c, step, deadline: step / 2, seq })
-      })
+      const edf = new EdfSchedule(list.map((c) => c.endpoint.weight))
       return {
         pick(accept) {
-          const e = accept ? takeAccepted(heap, accept) : heap.pop()
-          if (!e) return undefined
-          e.deadline += e.step
-          heap.push(e)
-          return e.c
+          if (list.length === 0) return undefined
+          if (!accept) return list[edf.take(0)]
+          const pos = edf.find((i) => accept(list[i]!))
+          return pos < 0 ? undefined : list[edf.take(pos)]
         },
         current: () => list[0],
       }
