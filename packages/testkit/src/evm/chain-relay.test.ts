@@ -1,6 +1,6 @@
-import { Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJsonRpcClient } from './json-rpc-client.js'
+import { sendTransfer } from './send-transfer.js'
 import { type EvmReplicaSet, startEvmReplicaSet } from './start-evm-replica-set.js'
 
 const rpc = createJsonRpcClient()
@@ -8,21 +8,11 @@ let set: EvmReplicaSet
 const call = <T>(url: string, method: string, params: unknown[] = []) =>
   rpc.call<T>(url, method, params, { timeoutMs: 10_000 })
 
-async function transfer(url: string, from: number): Promise<string> {
-  const wallet = new Wallet(set.accounts[from]!.privateKey)
-  const nonce = await call<string>(url, 'eth_getTransactionCount', [wallet.address, 'pending'])
-  const raw = await wallet.signTransaction({
-    type: 2,
+const transfer = (url: string, from: number) =>
+  sendTransfer(url, set.accounts[from]!.privateKey, {
     chainId: set.chainId,
-    nonce: Number(nonce),
     to: set.accounts[9]!.address,
-    value: 1n,
-    gasLimit: 21_000n,
-    maxFeePerGas: 10n ** 10n,
-    maxPriorityFeePerGas: 10n ** 9n,
   })
-  return call<string>(url, 'eth_sendRawTransaction', [raw])
-}
 
 /** Every replica's block hashes from genesis to its head. */
 async function chains() {

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isListening } from '../process/free-port.js'
 import { createJsonRpcClient } from './json-rpc-client.js'
+import { sendTransfer } from './send-transfer.js'
 import { type EvmReplicaSet, startEvmReplicaSet } from './start-evm-replica-set.js'
 
 const rpc = createJsonRpcClient()
@@ -12,21 +12,11 @@ const call = <T>(url: string, method: string, params: unknown[] = []) =>
   rpc.call<T>(url, method, params, { timeoutMs: 10_000 })
 
 /** Signs a 1 wei transfer from account `from` and sends it through `url`; returns the tx hash. */
-async function transfer(url: string, from: number): Promise<string> {
-  const wallet = new Wallet(set.accounts[from]!.privateKey)
-  const nonce = await call<string>(url, 'eth_getTransactionCount', [wallet.address, 'pending'])
-  const raw = await wallet.signTransaction({
-    type: 2,
+const transfer = (url: string, from: number) =>
+  sendTransfer(url, set.accounts[from]!.privateKey, {
     chainId: set.chainId,
-    nonce: Number(nonce),
     to: set.accounts[9]!.address,
-    value: 1n,
-    gasLimit: 21_000n,
-    maxFeePerGas: 10n ** 10n,
-    maxPriorityFeePerGas: 10n ** 9n,
   })
-  return call<string>(url, 'eth_sendRawTransaction', [raw])
-}
 
 async function hashesAt(height: number) {
   return Promise.all(

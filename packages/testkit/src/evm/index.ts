@@ -1,5 +1,7 @@
 export type { ForkPolicy } from './chain-relay.js'
 export type { EvmReplica } from './evm-replica.js'
 export { ganacheCliPath } from './ganache-node.js'
+export type { SendTransferOptions } from './send-transfer.js'
+export { sendTransfer } from './send-transfer.js'
 export type { EvmReplicaSet, EvmReplicaSetOptions } from './start-evm-replica-set.js'
 export { startEvmReplicaSet } from './start-evm-replica-set.js'
