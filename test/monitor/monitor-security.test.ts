@@ -214,6 +214,17 @@ describe('monitor security: startup', () => {
     }
   })
 
+  it('behavior: aborting the signal closes the monitor; an aborted signal refuses to start', async () => {
+    const ac = new AbortController()
+    const registry = new Registry()
+    const m = await startMonitor({ sets: [f.aux], port: 0, registry, signal: ac.signal })
+    expect((await call(m, '/healthz')).status).toBe(200)
+    ac.abort()
+    await expect(fetch(`${m.url}/healthz`)).rejects.toThrow()
+    expect(registry.getMetricsAsArray()).toHaveLength(0)
+    await expect(startMonitor({ sets: [f.aux], port: 0, signal: ac.signal })).rejects.toThrow()
+  })
+
   it('behavior: shares the app registry, leaving the app metrics alone on close', async () => {
     const registry = new Registry()
     new Counter({ name: 'app_requests_total', help: 'app', registers: [registry] }).inc(3)
