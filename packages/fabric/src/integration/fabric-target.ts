@@ -61,6 +61,17 @@ export interface FabricTarget {
   close(): Promise<void>
 }
 
+/** The connectFailover options every test starts from: the target's peers and identity. */
+export function baseOptions(target: FabricTarget) {
+  return {
+    peers: target.peers,
+    identity: target.identity,
+    signer: target.signer,
+    hash: target.hash,
+    channelName: target.channelName,
+  }
+}
+
 /** Starts (or connects to) the Fabric peers the tests run against. */
 export async function startFabricTarget(count = 3): Promise<FabricTarget> {
   const env = process.env.STEADFAST_FABRIC_PEERS

@@ -2,7 +2,12 @@ import * as grpc from '@grpc/grpc-js'
 import { type Contract, connect, type Gateway } from '@hyperledger/fabric-gateway'
 import { connectFailover, type FailoverGateway } from '@steadfast/fabric'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FabricTarget, type PeerFaults, startFabricTarget } from './fabric-target.js'
+import {
+  baseOptions,
+  type FabricTarget,
+  type PeerFaults,
+  startFabricTarget,
+} from './fabric-target.js'
 import { plainGateway } from './plain-gateway.js'
 import {
   blockTransactions,
@@ -25,11 +30,7 @@ const SEED = 'seed-asset'
 beforeAll(async () => {
   target = await startFabricTarget(3)
   gateway = connectFailover({
-    peers: target.peers,
-    identity: target.identity,
-    signer: target.signer,
-    hash: target.hash,
-    channelName: target.channelName,
+    ...baseOptions(target),
     health: { intervalMs: 200, timeoutMs: 700, rise: 2, fall: 2 },
     outlier: { baseEjectionMs: 1_000, maxEjectionMs: 2_000 },
     maxLag: 2,

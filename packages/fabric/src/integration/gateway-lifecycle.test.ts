@@ -4,7 +4,7 @@ import type { Interceptor } from '@grpc/grpc-js'
 import * as grpc from '@grpc/grpc-js'
 import { connectFailover, type FailoverGateway } from '@steadfast/fabric'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FabricTarget, startFabricTarget } from './fabric-target.js'
+import { baseOptions, type FabricTarget, startFabricTarget } from './fabric-target.js'
 
 let target: FabricTarget
 let gateway: FailoverGateway
@@ -15,11 +15,7 @@ const contract = () => gateway.getNetwork(target.channelName).getContract(target
 beforeAll(async () => {
   target = await startFabricTarget(2)
   gateway = connectFailover({
-    peers: target.peers,
-    identity: target.identity,
-    signer: target.signer,
-    hash: target.hash,
-    channelName: target.channelName,
+    ...baseOptions(target),
     health: { intervalMs: 300, timeoutMs: 1_000 },
     deadlines: { evaluateMs: 2_000, endorseMs: 3_000, submitMs: 2_000, commitStatusMs: 10_000 },
   })
