@@ -239,4 +239,21 @@ describe('execute', () => {
     expect(text).toContain('https://***@rpc.test/v3/***?apikey=***')
     await set.close()
   })
+
+  it('error: bad per-call options reject with ConfigError naming the field', async () => {
+    const set = createEndpointSet({ endpoints: urls })
+    const op = async () => 1
+    await expect(set.execute(op, { deadlineMs: -1 })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      field: 'execute.deadlineMs',
+    })
+    await expect(set.execute(op, { maxAttempts: 1.5 })).rejects.toMatchObject({
+      field: 'execute.maxAttempts',
+    })
+    await expect(set.execute(op, { exclude: [3 as never] })).rejects.toMatchObject({
+      field: 'execute.exclude[0]',
+    })
+    expect(() => set.pick({ minHeight: Number.NaN })).toThrow(/execute.minHeight/)
+    await set.close()
+  })
 })

@@ -1,3 +1,4 @@
+import { checkExecuteOptions } from './config/check-execute-options.js'
 import type { ResolvedOptions } from './config/resolve-options.js'
 import { diffMembership } from './discovery/membership.js'
 import { NoEndpointAvailableError } from './errors/call-errors.js'
@@ -67,17 +68,25 @@ export class SetImpl implements ExecuteHost {
     if (this.opts.discovery) void this.refresh()
   }
 
-  execute<T>(op: Op<T>, options: ExecuteOptions = {}): Promise<T> {
+  execute<T>(op: Op<T>, options?: ExecuteOptions): Promise<T> {
     if (this.closed) return Promise.reject(new SteadfastError('CLOSED', 'Endpoint set is closed'))
+    let o: ExecuteOptions
+    try {
+      o = checkExecuteOptions(options)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    if (typeof op !== 'function')
+      return Promise.reject(new ConfigError('execute.op', op, 'must be a function'))
     this.start()
-    const run = new CallRun(this, op, options)
+    const run = new CallRun(this, op, o)
     this.runs.add(run as CallRun<unknown>)
     return run.run().finally(() => this.runs.delete(run as CallRun<unknown>))
   }
 
   pick(options?: ExecuteOptions): Endpoint | undefined {
     if (options === undefined) return (this.operator.preferred() ?? this.pool.pick())?.endpoint
-    return this.pickNext(options, NO_TRIED)?.endpoint
+    return this.pickNext(checkExecuteOptions(options), NO_TRIED)?.endpoint
   }
 
   pickNext(o: ExecuteOptions, tried: ReadonlySet<string>): Member | undefined {
