@@ -78,6 +78,29 @@ describe('startEvmReplicaSet', () => {
     expect(receipt).toMatchObject({ transactionHash: hash, status: '0x1' })
   })
 
+  it('behavior: ganache-signed transfers and contract creations propagate too', async () => {
+    const from = set.accounts[6]!.address
+    const url = set.urls[0]!
+    const transferHash = await call<string>(url, 'eth_sendTransaction', [
+      { from, to: set.accounts[9]!.address, value: '0x10' },
+    ])
+    const deployHash = await call<string>(url, 'eth_sendTransaction', [
+      { from, data: '0x600a600c600039600a6000f3602a60005260206000f3', gas: '0x30d40' },
+    ])
+    await set.sync()
+    const receipt = await call<{ contractAddress: string }>(
+      set.replicas[2]!.directUrl,
+      'eth_getTransactionReceipt',
+      [deployHash],
+    )
+    expect(receipt.contractAddress).toMatch(/^0x[0-9a-f]{40}$/)
+    expect(
+      await call(set.replicas[1]!.directUrl, 'eth_getTransactionReceipt', [transferHash]),
+    ).not.toBeNull()
+    const head = await set.replicas[0]!.blockNumber()
+    expect(new Set(await hashesAt(head)).size).toBe(1)
+  })
+
   it('behavior: mineBlocks advances every replica identically', async () => {
     await set.sync()
     const before = await set.replicas[0]!.blockNumber()
