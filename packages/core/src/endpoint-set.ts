@@ -54,7 +54,7 @@ export class SetImpl implements ExecuteHost {
   }
 
   get endpoints(): readonly Endpoint[] {
-    return this.pool.list.map((m) => m.endpoint)
+    return this.pool.endpoints
   }
 
   size(): number {
@@ -189,12 +189,6 @@ export class SetImpl implements ExecuteHost {
 
   get ready(): boolean {
     return this.pool.list.some((m) => isUsable(m.state))
-  }
-
-  member(id: string): Member {
-    const m = this.pool.members.get(id)
-    if (!m) throw new ConfigError('id', id, `is not an endpoint of set ${this.opts.name}`)
-    return m
   }
 
   reportSuccess(id: string, info?: { latencyMs?: number; height?: number }): void {

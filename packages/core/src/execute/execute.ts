@@ -115,7 +115,7 @@ export class CallRun<T> {
       return
     }
     this.tried.add(m.endpoint.id)
-    if (this.last) this.host.onFailover(this.last.m, m, this.last.error)
+    if (this.last && this.last.m !== m) this.host.onFailover(this.last.m, m, this.last.error)
     this.start(m, ++this.attemptNo, false)
   }
 

@@ -42,6 +42,8 @@ function leastBad(a: Member, b: Member): number {
 export class Pool {
   readonly members = new Map<string, Member>()
   list: Member[] = []
+  /** The members' endpoints, frozen; replaced on membership changes only. */
+  endpoints: readonly Endpoint[] = Object.freeze([])
   private dirty = true
   private pickers: Picker[] = []
   /** Members in the preferred and degraded tiers, as of the last rebuild. */
@@ -58,7 +60,7 @@ export class Pool {
   add(endpoints: readonly Endpoint[]): void {
     const now = this.opts.now()
     for (const e of endpoints) this.members.set(e.id, new Member(e, now))
-    this.list = [...this.members.values()]
+    this.relist()
     this.invalidate()
   }
 
@@ -67,9 +69,14 @@ export class Pool {
       this.members.get(id)?.timers.clear()
       this.members.delete(id)
     }
-    this.list = [...this.members.values()]
+    this.relist()
     this.recomputeBest()
     this.invalidate()
+  }
+
+  private relist(): void {
+    this.list = [...this.members.values()]
+    this.endpoints = Object.freeze(this.list.map((m) => m.endpoint))
   }
 
   invalidate(): void {
