@@ -1,4 +1,4 @@
-import { createServer } from 'node:http'
+import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ConfigError } from '@steadfast/core'
 import {
@@ -51,6 +51,32 @@ describe('monitor security: authentication', () => {
     } finally {
       await m.close()
     }
+  })
+})
+
+describe('monitor security: DNS rebinding', () => {
+  it('error: a loopback monitor answers 403 to a foreign Host header, even for GET', async () => {
+    const { port } = f.monitor
+    const get = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/status', headers: { host } },
+          (res) => {
+            let body = ''
+            res.on('data', (d: Buffer) => {
+              body += d.toString()
+            })
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+          },
+        )
+        req.on('error', reject)
+        req.end()
+      })
+    const evil = await get(`rebind.evil.example:${port}`)
+    expect(evil.status).toBe(403)
+    expect(JSON.parse(evil.body).error.code).toBe('HOST_NOT_ALLOWED')
+    expect(evil.body).not.toContain('endpoints')
+    expect((await get(`localhost:${port}`)).status).toBe(200)
   })
 })
 

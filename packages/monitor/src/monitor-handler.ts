@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Registry } from 'prom-client'
 import { AlertmanagerReceiver } from './alertmanager-receiver.js'
 import { createEndpointLabeler } from './endpoint-label.js'
+import { hostAllowed } from './host-allowed.js'
 import { HttpError } from './http-error.js'
 import { MetricsConflictError } from './monitor-errors.js'
 import { type MonitorMetrics, registerMonitorMetrics } from './monitor-metrics.js'
@@ -64,6 +65,15 @@ export function createMonitorHandler(options: MonitorHandlerOptions): MonitorHan
       const allow = route.method === 'GET' ? 'GET, HEAD' : 'POST'
       const message = `${path} takes ${allow}`
       return fail(new HttpError(405, 'METHOD_NOT_ALLOWED', message, undefined, { allow }))
+    }
+    if (!hostAllowed(req.headers.host, o.allowedHosts)) {
+      return fail(
+        new HttpError(
+          403,
+          'HOST_NOT_ALLOWED',
+          'Host header names a host this monitor does not serve',
+        ),
+      )
     }
     if (closed) return fail(new HttpError(503, 'CLOSED', 'monitor closed'))
     try {

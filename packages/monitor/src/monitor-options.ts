@@ -39,6 +39,13 @@ export interface MonitorHandlerOptions {
    * @default 'cordon'
    */
   alertAction?: 'cordon' | 'rebalance'
+  /**
+   * Host names accepted in the `Host` header (any port), case-insensitive; the entry `'loopback'`
+   * stands for localhost and every loopback address. Other hosts get 403 (`HOST_NOT_ALLOWED`):
+   * this stops DNS-rebinding pages in a local browser from reading the routes.
+   * @default any host for createMonitorHandler; `['loopback']` for startMonitor on a loopback host
+   */
+  allowedHosts?: readonly string[]
   /** Disposes the handler (metrics listeners) when aborted. @default undefined */
   signal?: AbortSignal
 }

@@ -40,7 +40,11 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   if (!isLoopback(host) && options.token === undefined) throw new InsecureBindError(host)
   options.signal?.throwIfAborted()
 
-  const handler = createMonitorHandler(options)
+  // Bound to loopback, only loopback names are expected in Host: anything else is a rebinding page.
+  const allowedHosts = options.allowedHosts ?? (isLoopback(host) ? ['loopback'] : undefined)
+  const handler = createMonitorHandler(
+    allowedHosts === undefined ? options : { ...options, allowedHosts },
+  )
   const server = createServer(handler)
   server.requestTimeout = requestTimeoutMs
   server.headersTimeout = Math.min(requestTimeoutMs, 60_000)

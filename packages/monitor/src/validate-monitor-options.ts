@@ -11,6 +11,7 @@ export interface ResolvedHandlerOptions {
   metricPrefix: string
   mapper: AlertMapper
   alertAction: 'cordon' | 'rebalance'
+  allowedHosts: readonly string[] | undefined
 }
 
 /** Validates handler options; throws core's `ConfigError` (code `INVALID_CONFIG`) naming the field. */
@@ -66,7 +67,15 @@ export function validateMonitorOptions(o: MonitorHandlerOptions): ResolvedHandle
   if (m !== undefined && typeof m !== 'function' && (typeof m !== 'object' || m === null)) {
     throw new ConfigError('alertLabelMapping', m, 'must be label names or a function')
   }
+  const hosts = o.allowedHosts
+  if (
+    hosts !== undefined &&
+    (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'string' || h === ''))
+  ) {
+    throw new ConfigError('allowedHosts', hosts, 'must be an array of host names')
+  }
   return {
+    allowedHosts: hosts?.map((h) => h.toLowerCase()),
     sets: o.sets,
     token: o.token,
     requiredSets,
