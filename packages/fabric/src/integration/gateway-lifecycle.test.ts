@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Interceptor } from '@grpc/grpc-js'
 import * as grpc from '@grpc/grpc-js'
 import { connectFailover, type FailoverGateway } from '@steadfast/fabric'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { baseOptions, type FabricTarget, startFabricTarget } from './fabric-target.js'
 
 let target: FabricTarget
@@ -75,8 +75,12 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
     const status = await submitted.getStatus()
     expect(status.successful).toBe(true)
     // Both copies reached the orderer; the ledger keeps the first, the re-send is a duplicate.
-    const commits = target.ledger?.().commits(tx.getTransactionId())
-    if (commits) expect(commits).toEqual([0, 9])
+    const ledger = target.ledger
+    if (ledger) {
+      // The re-sent copy may land in the next block: wait for it, then check it is the duplicate.
+      await vi.waitFor(() => expect(ledger().commits(tx.getTransactionId())).toHaveLength(2))
+      expect(ledger().commits(tx.getTransactionId())).toEqual([0, 9])
+    }
   })
 
   it('error: a chaincode error is returned as is after one attempt', async () => {
