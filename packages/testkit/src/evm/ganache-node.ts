@@ -32,6 +32,8 @@ export function ganacheArgs(chain: GanacheChainConfig, port: number, dbPath: str
     ...['--chain.chainId', String(chain.chainId), '--chain.time', chain.time],
     // Block timestamps advance by 12 s per block, not by the wall clock: replayed blocks match.
     ...['--miner.timestampIncrement', '12', '--database.dbPath', dbPath],
+    // Without it ganache prints every RPC method it serves: the relay's polling would flood stdout.
+    ...['--logging.quiet', 'true'],
     ...chain.extraArgs,
   ]
 }
