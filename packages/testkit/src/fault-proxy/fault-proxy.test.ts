@@ -262,6 +262,21 @@ describe('startFaultProxy', () => {
     expect(p.mode.kind).toBe('hang')
   })
 
+  it('error: reopening fails with PORT_IN_USE when another server took the port meanwhile', async () => {
+    const p = await proxyTo(upstreamPort)
+    await p.setMode({ kind: 'down' })
+    const squatter = createServer()
+    await new Promise<void>((r) => squatter.listen(p.port, '127.0.0.1', r))
+    try {
+      await expect(p.setMode({ kind: 'pass' })).rejects.toMatchObject({ code: 'PORT_IN_USE' })
+      expect(p.mode.kind).toBe('down')
+    } finally {
+      await new Promise((r) => squatter.close(r))
+    }
+    await p.setMode({ kind: 'pass' }) // free again: it reopens
+    expect((await get(p.url())).status).toBe(200)
+  })
+
   it('error: rejects invalid modes', async () => {
     const p = await proxyTo(upstreamPort)
     await expect(p.setMode({ kind: 'cut', afterBytes: -1 })).rejects.toMatchObject({

@@ -116,7 +116,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
             `fault proxy cannot listen on ${host}:${port}: ${(err as Error).message}`,
             { cause: err },
           )
-        await sleep(100)
+        await sleep(100, undefined, { ref: false })
       }
     }
   }
@@ -157,10 +157,15 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return serial(async () => {
         if (closed) throw new TestkitError('CLOSED', 'fault proxy is closed')
         await opts.onBeforeModeChange?.(next).catch(() => undefined)
+        const previous = mode
         mode = next
         if (next.kind === 'down') return unlisten()
         if (setOpts?.resetOpen !== false) destroyOpen()
-        if (server === undefined) await listen()
+        if (server === undefined)
+          await listen().catch((err: unknown) => {
+            mode = previous // still down: say so
+            throw err
+          })
       })
     },
     stats: () => ({ ...counters }),
