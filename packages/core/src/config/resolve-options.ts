@@ -1,10 +1,12 @@
 import type { Discovery } from '../discovery/discovery.js'
+import type { DnsDiscoveryOptions } from '../discovery/dns.js'
+import { isDnsUrl, mixedDiscovery, parseDnsUrl } from '../discovery/dns-url.js'
 import { ConfigError } from '../errors/config-error.js'
 import { createPolicy, type PolicyName, policies } from '../policies/create-policy.js'
 import type { Policy } from '../policies/policy.js'
 import type { Endpoint, Probe, ShouldFailover } from '../types.js'
 import { checkFunction, checkString, isRecord, optNumber, optObject, prop } from './check.js'
-import { normalizeEndpoints } from './normalize-endpoint.js'
+import { normalizeEndpoint, normalizeEndpoints } from './normalize-endpoint.js'
 
 /** Every option with its default applied. */
 export interface ResolvedOptions {
@@ -121,16 +123,46 @@ function resolveDiscovery(v: unknown): Discovery | undefined {
   return v as unknown as Discovery
 }
 
+/**
+ * Separates `dns+` URLs (resolved by a mixed discovery) from static endpoints. Static entries
+ * stay in place (and are validated with their original index); non-arrays pass through.
+ */
+function splitDnsEndpoints(list: unknown): { statics: unknown; discovery?: Discovery } {
+  if (!Array.isArray(list)) return { statics: list }
+  const names: DnsDiscoveryOptions[] = []
+  const statics: unknown[] = []
+  for (const [i, input] of (list as unknown[]).entries()) {
+    const url = isRecord(input) ? prop(input, 'url', `endpoints[${i}].url`) : input
+    if (!isDnsUrl(url)) {
+      statics.push(input)
+      continue
+    }
+    const { url: _url, id: _id, ...template } = isRecord(input) ? input : {}
+    // The shared fields are checked now: a bad weight must not be dropped silently later.
+    normalizeEndpoint({ ...template, url: 'http://dns.invalid:1' }, i, `endpoints[${i}]`)
+    names.push(parseDnsUrl(url, `endpoints[${i}].url`, template as never))
+  }
+  if (names.length === 0) return { statics: list }
+  // Validate the static part at once (indexes shift, field paths use the static position).
+  normalizeEndpoints(statics, 'endpoints', true)
+  return { statics, discovery: mixedDiscovery(statics as never, names) }
+}
+
 /** Validates every field of EndpointSetOptions; throws ConfigError (with the field path) only. */
 export function resolveOptions(input: unknown): ResolvedOptions {
   if (!isRecord(input)) throw new ConfigError('options', input, 'must be an object')
   const get = (key: string) => prop(input, key, key)
-  const discovery = resolveDiscovery(get('discovery'))
+  const dns = splitDnsEndpoints(get('endpoints'))
+  const explicit = resolveDiscovery(get('discovery'))
+  if (explicit && dns.discovery) {
+    throw new ConfigError('discovery', '[discovery]', 'cannot be combined with dns+ endpoint URLs')
+  }
+  const discovery = explicit ?? dns.discovery
   const name = get('name')
   const maxAttempts = get('maxAttempts')
   return {
     name: name === undefined ? 'default' : checkString('name', name),
-    endpoints: normalizeEndpoints(get('endpoints') ?? [], 'endpoints', discovery !== undefined),
+    endpoints: normalizeEndpoints(dns.statics ?? [], 'endpoints', discovery !== undefined),
     policy: resolvePolicy(get('policy')),
     probe: fn<Probe | undefined>('probe', get('probe'), undefined),
     health: resolveHealth(get('health')),
