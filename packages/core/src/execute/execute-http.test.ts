@@ -45,7 +45,7 @@ describe('execute against real HTTP peers', () => {
     const set = createEndpointSet({
       endpoints: [refusedUrl, hangUrl, okUrl],
       shouldFailover: classify,
-      attemptTimeoutMs: 300,
+      attemptTimeoutMs: 1000,
     })
     const outcomes: string[] = []
     set.on('attempt', (e) =>
