@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseCliArgs, UsageError } from './parse-cli-args.js'
 
@@ -37,6 +40,35 @@ describe('parseCliArgs', () => {
       STEADFAST_TOKEN: 'env',
     })
     expect(cmd).toMatchObject({ kind: 'rebalance', token: 'flag', body: { set: 's' } })
+  })
+
+  it('args: --token-file reads and trims the token', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steadfast-cli-'))
+    try {
+      writeFileSync(join(dir, 'token'), 'from-file-0123456789\n')
+      const cmd = parseCliArgs(
+        ['rebalance', URL_, '--set', 's', '--token-file', join(dir, 'token')],
+        { STEADFAST_TOKEN: 'env' },
+      )
+      expect(cmd).toMatchObject({ token: 'from-file-0123456789' })
+      expect(usage(['rebalance', URL_, '--set', 's', '--token-file', join(dir, 'nope')])).toMatch(
+        /cannot read .*ENOENT/,
+      )
+      expect(
+        usage([
+          'rebalance',
+          URL_,
+          '--set',
+          's',
+          '--token-file',
+          join(dir, 'token'),
+          '--token',
+          't',
+        ]),
+      ).toMatch(/give one/)
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
   })
 
   it('error: clear usage errors', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { parseDuration } from '../parse-duration.js'
 
@@ -33,6 +34,7 @@ export const USAGE = `Usage:
   --ttl D         how long a cordon or prefer lasts: 30s, 5m, 1h (default: until undone)
   --reason R      recorded with the state change
   --token T       bearer token for rebalance/cordon/uncordon/prefer (or env STEADFAST_TOKEN)
+  --token-file F  read the token from a file (keeps it out of the process list)
   --json          machine-readable output
   --watch D       status: refresh every D until Ctrl-C (redraws in place on a TTY)
   --timeout D     HTTP timeout (default 10s)
@@ -100,13 +102,27 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if ((kind === 'rebalance' || kind === 'uncordon') && v.ttl !== undefined) {
     throw new UsageError(`${kind}: --ttl is not used`)
   }
-  const token = v.token ?? env.STEADFAST_TOKEN
+  if (v.token !== undefined && v['token-file'] !== undefined) {
+    throw new UsageError('--token and --token-file: give one')
+  }
+  const token = v.token ?? readToken(v['token-file']) ?? env.STEADFAST_TOKEN
   if (!token) throw new UsageError(`${kind}: a token is required (--token or STEADFAST_TOKEN)`)
   const body: Extract<CliCommand, { token: string }>['body'] = { set: v.set }
   if (v.endpoint !== undefined) body.endpoint = v.endpoint
   if (v.ttl !== undefined) body.ttlMs = duration('ttl', v.ttl, 0)
   if (v.reason !== undefined) body.reason = v.reason
   return { kind, ...common, token, body }
+}
+
+function readToken(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch (error) {
+    throw new UsageError(
+      `--token-file: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    )
+  }
 }
 
 function parse(argv: readonly string[]) {
@@ -120,6 +136,7 @@ function parse(argv: readonly string[]) {
       ttl: { type: 'string' },
       reason: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       json: { type: 'boolean' },
       timeout: { type: 'string' },
       watch: { type: 'string' },
