@@ -5,6 +5,7 @@ import { build, runTs } from './run-example.js'
 const examples = [
   { name: 'fabric-app', ok: 'fabric-app: OK' },
   { name: 'ipfs-app', ok: 'ipfs-app: OK' },
+  { name: 'kubernetes', ok: 'kubernetes: OK' },
 ] as const
 
 beforeAll(async () => {
