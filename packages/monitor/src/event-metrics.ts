@@ -1,5 +1,8 @@
 import { Counter, Histogram } from 'prom-client'
 import type { MetricsContext } from './monitor-metrics.js'
+import { ENDPOINT_STATES } from './status-gauges.js'
+
+const OUTCOMES = ['success', 'failure', 'fatal', 'aborted'] as const
 
 /** Histogram buckets for request and probe durations, in seconds. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -52,9 +55,24 @@ export function registerEventMetrics(ctx: MetricsContext): Array<() => void> {
     buckets: DURATION_BUCKETS,
     registers: r,
   })
+  // With DNS discovery endpoints come and go (pods are replaced): drop the series of removed
+  // endpoints, or the label set would grow without bound.
+  const forget = (set: string, endpoint: string): void => {
+    for (const outcome of OUTCOMES) {
+      requests.remove({ set, endpoint, outcome })
+      duration.remove({ set, endpoint, outcome })
+    }
+    for (const outcome of ['success', 'failure']) probes.remove({ set, endpoint, outcome })
+    for (const state of ENDPOINT_STATES) transitions.remove({ set, endpoint, state })
+    failovers.remove({ set, endpoint })
+    hedges.remove({ set, endpoint })
+  }
   return sets.flatMap((set) => {
     const s = set.name
     return [
+      set.on('membership', (e) => {
+        for (const id of e.removed) forget(s, label(set, id))
+      }),
       set.on('attempt', (e) => {
         const l = { set: s, endpoint: label(set, e.endpoint), outcome: e.outcome }
         requests.inc(l)
