@@ -59,6 +59,10 @@ export class ProbeLoop {
   }
 
   private async runOnce(m: Member): Promise<void> {
+    await this.probeOnce(m).catch(() => {})
+  }
+
+  private async probeOnce(m: Member): Promise<void> {
     const ac = new AbortController()
     this.running.add(ac)
     const { timeoutMs } = this.opts.health
@@ -81,7 +85,11 @@ export class ProbeLoop {
       this.running.delete(ac)
     }
     if (this.stopped || !this.isMember(m)) return
-    this.onOutcome(m, outcome)
-    this.schedule(m, this.nextDelay())
+    try {
+      this.onOutcome(m, outcome)
+    } finally {
+      // Even if applying the outcome failed, keep probing (never an unhandled rejection).
+      this.schedule(m, this.nextDelay())
+    }
   }
 }
