@@ -129,25 +129,39 @@ export class ChainRelay {
 
   private async round(): Promise<void> {
     if (this.error) return
+    // Observe every replica first, so a block adopted this round reaches all of them this round.
+    const observed: RelayMember[] = []
     for (const m of this.members) {
       if (m.state !== 'live') continue
       m.clean = false
-      try {
-        await this.observe(m)
+      if (await this.step(() => this.observe(m))) observed.push(m)
+      if (this.error) return
+    }
+    for (const m of observed) {
+      if (m.state !== 'live') continue // paused meanwhile: a call would hang
+      m.clean = await this.step(async () => {
         if (!m.held) await this.replay(m)
         if (this.forkPolicy === 'resequence' && m.checkpoint?.at !== m.applied)
           m.checkpoint = await takeCheckpoint(this.callOn(m), m.applied)
-        m.clean = true
-      } catch (err) {
-        if (err instanceof TestkitError && FATAL.has(err.code)) {
-          this.error = err
-          this.stop()
-          return
-        }
-        // Anything else (a replica killed behind our back, a timeout) is retried next round.
-      }
+      })
+      if (this.error) return
     }
     if (this.orphans.length > 0) await this.resubmitOrphans()
+  }
+
+  /** Runs one step of a round: false on a failure; a fatal one also stops the relay. */
+  private async step(fn: () => Promise<void>): Promise<boolean> {
+    try {
+      await fn()
+      return true
+    } catch (err) {
+      if (err instanceof TestkitError && FATAL.has(err.code)) {
+        this.error = err
+        this.stop()
+      }
+      // Anything else (a replica killed behind our back, a timeout) is retried next round.
+      return false
+    }
   }
 
   /** Whether rolled-back transactions still wait for a replica to take them. */

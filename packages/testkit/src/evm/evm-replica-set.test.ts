@@ -80,6 +80,7 @@ describe('startEvmReplicaSet', () => {
   })
 
   it('behavior: ganache-signed transfers and contract creations propagate too', async () => {
+    await set.sync() // one writer at a time: replica 0 must hold replica 1's last block first
     const from = set.accounts[6]!.address
     const url = set.urls[0]!
     const transferHash = await call<string>(url, 'eth_sendTransaction', [
