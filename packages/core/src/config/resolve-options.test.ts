@@ -118,7 +118,7 @@ describe('config validation', () => {
           if (!(e instanceof ConfigError)) throw e
         }
       }),
-      { numRuns: 1000, seed: 42 },
+      { numRuns: 600, seed: 42 },
     )
   })
 })
