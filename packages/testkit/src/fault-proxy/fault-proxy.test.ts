@@ -111,7 +111,7 @@ describe('startFaultProxy', () => {
 
   it('behavior: pass answers a client that half-closes after its request', async () => {
     const p = await proxyTo(blobPort)
-    const r = await raw(p.port, 'go', 5_000, true)
+    const r = await raw(p.port, 'go', 20_000, true)
     expect(r.error).toBeUndefined()
     expect(r.received.equals(BLOB)).toBe(true)
   })
@@ -160,7 +160,7 @@ describe('startFaultProxy', () => {
   it('behavior: cut delivers exactly N response bytes then ends the connection', async () => {
     const p = await proxyTo(blobPort)
     await p.setMode({ kind: 'cut', afterBytes: 12_345 })
-    const r = await raw(p.port, 'go', 5_000)
+    const r = await raw(p.port, 'go', 20_000)
     expect(r.error).toBeUndefined()
     expect(r.ended).toBe(true)
     expect(r.received.length).toBe(12_345)
@@ -206,7 +206,7 @@ describe('startFaultProxy', () => {
     await p.setMode({ kind: 'http', status: 200, body: (req) => `got ${req.body}` })
     const chunked =
       'POST / HTTP/1.1\r\nhost: x\r\nconnection: close\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'
-    const r = await raw(p.port, chunked, 2_000)
+    const r = await raw(p.port, chunked, 20_000)
     expect(r.received.toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\ngot abcde$/)
   })
 
