@@ -137,15 +137,18 @@ export class ChainRelay {
       if (await this.step(() => this.observe(m))) observed.push(m)
       if (this.error) return
     }
-    for (const m of observed) {
-      if (m.state !== 'live') continue // paused meanwhile: a call would hang
-      m.clean = await this.step(async () => {
-        if (!m.held) await this.replay(m)
-        if (this.forkPolicy === 'resequence' && m.checkpoint?.at !== m.applied)
-          m.checkpoint = await takeCheckpoint(this.callOn(m), m.applied)
-      })
-      if (this.error) return
-    }
+    // Replicas are separate processes: feed them in parallel.
+    await Promise.all(
+      observed.map(async (m) => {
+        if (m.state !== 'live') return // paused meanwhile: a call would hang
+        m.clean = await this.step(async () => {
+          if (!m.held) await this.replay(m)
+          if (this.forkPolicy === 'resequence' && m.checkpoint?.at !== m.applied)
+            m.checkpoint = await takeCheckpoint(this.callOn(m), m.applied)
+        })
+      }),
+    )
+    if (this.error) return
     if (this.orphans.length > 0) await this.resubmitOrphans()
   }
 
