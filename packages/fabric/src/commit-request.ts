@@ -1,14 +1,15 @@
 import type { Identity } from '@hyperledger/fabric-gateway'
 import { common, gateway, msp } from '@hyperledger/fabric-protos'
+import { InvalidTransactionError } from './errors/fabric-errors.js'
 
 /** The channel a prepared transaction (fabric-gateway `Transaction.getBytes()`) belongs to. */
 export function transactionChannel(preparedTransactionBytes: Uint8Array): string {
   const prepared = gateway.PreparedTransaction.deserializeBinary(preparedTransactionBytes)
   const envelope = prepared.getEnvelope()
-  if (!envelope) throw new Error('prepared transaction has no envelope')
+  if (!envelope) throw new InvalidTransactionError('no envelope')
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8())
   const header = payload.getHeader()
-  if (!header) throw new Error('transaction payload has no header')
+  if (!header) throw new InvalidTransactionError('no payload header')
   return common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getChannelId()
 }
 

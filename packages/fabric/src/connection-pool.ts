@@ -1,4 +1,5 @@
-import type { Endpoint } from '@steadfast/core'
+import { ConfigError, type Endpoint } from '@steadfast/core'
+import { GatewayClosedError } from './errors/fabric-errors.js'
 import type { FabricPeerConfig, FailoverConnectOptions } from './failover-options.js'
 import { PeerConnection } from './peer-connection.js'
 
@@ -38,7 +39,7 @@ export class ConnectionPool {
 
   /** The connection new calls to `endpoint` use. */
   get(endpoint: Endpoint): PeerConnection {
-    if (this.#closed) throw new Error('connection pool is closed')
+    if (this.#closed) throw new GatewayClosedError()
     let conn = this.#active.get(endpoint.id)
     if (!conn) {
       conn = this.#options.create(endpoint)
@@ -110,7 +111,7 @@ export function peerConnectionFactory(
 ): ConnectionFactory {
   return (endpoint) => {
     const peer = peers.get(endpoint.id)
-    if (!peer) throw new Error(`unknown peer ${endpoint.redactedUrl}`)
+    if (!peer) throw new ConfigError('peers', endpoint.redactedUrl, 'has no such peer')
     return new PeerConnection(endpoint, peer, options)
   }
 }

@@ -3,6 +3,7 @@ import type { CloseableAsyncIterable, EventsOptions, Gateway } from '@hyperledge
 import type { Endpoint, EndpointState, FailureKind } from '@steadfast/core'
 import { attemptCallOptions } from './call-options.js'
 import { chainHeight } from './chain-height.js'
+import { StreamEndedError } from './errors/fabric-errors.js'
 import type { EventCursor } from './event-cursor.js'
 import type { FailoverRuntime } from './failover-runtime.js'
 import type { PeerConnection } from './peer-connection.js'
@@ -67,15 +68,10 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
   /** Pins the start position and opens the first underlying stream. */
   async start(): Promise<this> {
     const { cursor, channelName, signal } = this.#o
-    signal?.addEventListener('abort', () => this.close(), { once: true })
-    if (!cursor.positioned && channelName !== undefined) {
-      const height = await this.#rt.executor.run(
-        'evaluate',
-        (conn, options) => chainHeight(conn.gateway, channelName, options),
-        signal ? { signal } : undefined,
-      )
-      cursor.pin(BigInt(height))
-    }
+    const onAbort = () => this.close()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    this.#disposers.push(() => signal?.removeEventListener('abort', onAbort))
+    if (!cursor.positioned && channelName !== undefined) await this.#pin(channelName, signal)
     const { set, pool, streams } = this.#rt
     streams.add(this)
     this.#disposers.push(
@@ -92,6 +88,24 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
     )
     await this.#openWithRetry()
     return this
+  }
+
+  /**
+   * Pins a "next commit" start at the current height, so a stream that moves before its first
+   * event loses nothing. Where qscc is not allowed the stream starts at the next commit and is
+   * positioned by its first event instead.
+   */
+  async #pin(channelName: string, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      const height = await this.#rt.executor.run(
+        'evaluate',
+        (conn, options) => chainHeight(conn.gateway, channelName, options),
+        signal ? { signal } : undefined,
+      )
+      this.#o.cursor.pin(BigInt(height))
+    } catch (error) {
+      if (signal?.aborted) throw error
+    }
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -129,7 +143,7 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
           continue
         }
         if (result.done) {
-          this.#dropped(held, new Error('event stream ended by the peer'))
+          this.#dropped(held, new StreamEndedError(held.conn.endpoint.redactedUrl))
           continue
         }
         if (this.#o.cursor.accept(result.value)) {
@@ -154,10 +168,8 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
   }
 
   #classify(endpoint: Endpoint, error: unknown): FailureKind {
+    if (error instanceof StreamEndedError) return 'retryable'
     const message = (error as { message?: unknown })?.message
-    if (typeof message === 'string' && message === 'event stream ended by the peer') {
-      return 'retryable'
-    }
     if (typeof message === 'string' && RETRYABLE_DELIVER_STATUS.test(message)) return 'retryable'
     return this.#rt.shouldFailover(error, { endpoint, attempt: 1, operation: 'events' })
   }

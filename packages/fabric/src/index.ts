@@ -2,6 +2,12 @@ export type { BlockEventKind } from './block-event-kinds.js'
 export { DRAINED_DETAILS } from './call-options.js'
 export { chainInfoProbe, checkHealthz } from './chain-info-probe.js'
 export { connectFailover } from './connect-failover.js'
+export {
+  GatewayClosedError,
+  InvalidTransactionError,
+  OfflineGatewayError,
+  StreamEndedError,
+} from './errors/fabric-errors.js'
 export type { EventCursor } from './event-cursor.js'
 export { BlockCursor, ChaincodeEventCursor } from './event-cursor.js'
 export type { FailoverCallOptions } from './fabric-executor.js'

@@ -1,8 +1,9 @@
 import { connect, type Gateway, type GrpcClient } from '@hyperledger/fabric-gateway'
+import { OfflineGatewayError } from './errors/fabric-errors.js'
 import type { FailoverConnectOptions } from './failover-options.js'
 
 function noNetwork(): never {
-  throw new Error('steadfast: the offline gateway builds and parses messages only')
+  throw new OfflineGatewayError()
 }
 
 const offlineClient: GrpcClient = {

@@ -39,6 +39,8 @@ export interface PeerFaults {
   setLag: ((on: boolean) => void) | undefined
   /** Current height of this peer, where known. */
   height: (() => number) | undefined
+  /** Ends every open event stream of the peer (UNAVAILABLE, or a reset for real peers). */
+  dropStreams(): Promise<void>
   /** Switches the peer's fault proxy (slow answers, cut streams, …). */
   setProxyMode(mode: FaultMode): Promise<void>
   /** TCP connections accepted so far by the peer's proxy. */
@@ -98,6 +100,7 @@ async function testkitTarget(count: number): Promise<FabricTarget> {
       height: () => peer.height(),
       connections: () => peer.proxy.stats().connections,
       setProxyMode: (mode) => peer.proxy.setMode(mode),
+      dropStreams: async () => peer.dropStreams(),
     })),
     identity: { mspId: network.client.mspId, credentials: network.client.certificate },
     signer: signers.newPrivateKeySigner(createPrivateKey(network.client.privateKey)),
@@ -150,6 +153,10 @@ async function externalTarget(list: string): Promise<FabricTarget> {
       height: undefined,
       connections: () => proxy.stats().connections,
       setProxyMode: (mode) => proxy.setMode(mode),
+      dropStreams: async () => {
+        await proxy.setMode({ kind: 'reset' })
+        await proxy.setMode({ kind: 'pass' })
+      },
     })),
     identity: {
       mspId: env.STEADFAST_FABRIC_MSP_ID ?? 'Org1MSP',
