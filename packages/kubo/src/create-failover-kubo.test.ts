@@ -107,6 +107,42 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
     expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(big))).toBe(0)
   })
 
+  it('behavior: a get (tar) whose node is killed midway resumes with the exact file inside', async () => {
+    const reference = await readAll(direct[2]!.get(bigCid))
+    const chunks: Buffer[] = []
+    let received = 0
+    let killed = false
+    for await (const chunk of kubo.get(bigCid)) {
+      chunks.push(Buffer.from(chunk))
+      received += chunk.byteLength
+      if (!killed && received > 3_000_000) {
+        killed = true
+        await set.nodes[0]!.kill()
+      }
+    }
+    expect(killed).toBe(true)
+    const tar = Buffer.concat(chunks)
+    expect(tar.length).toBe(reference.length)
+    // js-ipfs stamps the tar header with the time of the request; the file after it must match.
+    expect(Buffer.compare(tar.subarray(512, 512 + big.length), Buffer.from(big))).toBe(0)
+  })
+
+  it('behavior: a cat of a CID no node holds ends (js-ipfs would hang forever)', async () => {
+    const missing = (await direct[0]!.add('held by nobody', { onlyHash: true })).cid
+    const error = await readAll(kubo.cat(missing, { timeout: 300 })).catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      code: expect.stringMatching(/ENDPOINTS_EXHAUSTED|DEADLINE_EXCEEDED/),
+    })
+  })
+
+  it("args: the caller's AbortSignal ends a call at once with ABORTED", async () => {
+    const missing = (await direct[0]!.add('also held by nobody', { onlyHash: true })).cid
+    const controller = new AbortController()
+    const pending = kubo.block.get(missing, { signal: controller.signal })
+    controller.abort()
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' })
+  })
+
   it('error: plain kubo-rpc-client fails when its node is killed midway through a cat', async () => {
     const plain = create({ url: set.urls[0] as string })
     const read = async () => {

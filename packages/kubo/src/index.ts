@@ -20,7 +20,6 @@ export {
 } from './cluster/create-cluster-client.js'
 export { createFailoverKubo } from './create-failover-kubo.js'
 export {
-  ContentMismatchError,
   InputNotReplayableError,
   StickyEndpointUnavailableError,
   StreamInterruptedError,

@@ -42,10 +42,3 @@ export class StreamInterruptedError extends SteadfastError {
     )
   }
 }
-
-/** A `cat` verified against its CID returned other bytes than the CID names. */
-export class ContentMismatchError extends SteadfastError {
-  constructor(cid: string, got: string) {
-    super('CONTENT_MISMATCH', `cat of ${cid} returned bytes hashing to ${got}`)
-  }
-}
