@@ -26,25 +26,25 @@ afterAll(async () => {
   await target?.close()
 })
 
-/** Lets the call reach the peer, then reports UNAVAILABLE instead of its answer (first call only). */
-function loseFirstAnswer(): Interceptor {
-  let first = true
+/**
+ * Lets each call reach the peer, then replaces its OK answer by the next status of `answers`
+ * (the first call's answer lost as UNAVAILABLE, say); later calls keep their answer.
+ */
+function replaceAnswers(...answers: Array<{ code: grpc.status; details: string }>): Interceptor {
   return (options, nextCall) =>
     new grpc.InterceptingCall(nextCall(options), {
       start(metadata, _listener, next) {
         next(metadata, {
           onReceiveStatus(status, nextStatus) {
-            if (first && status.code === grpc.status.OK) {
-              first = false
-              nextStatus({ ...status, code: grpc.status.UNAVAILABLE, details: 'answer lost' })
-              return
-            }
-            nextStatus(status)
+            const replacement = status.code === grpc.status.OK ? answers.shift() : undefined
+            nextStatus(replacement ? { ...status, ...replacement } : status)
           },
         })
       },
     })
 }
+
+const LOST = { code: grpc.status.UNAVAILABLE, details: 'answer lost' }
 
 function attemptsOf(run: () => Promise<unknown>) {
   const outcomes: string[] = []
@@ -71,7 +71,7 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
     const tx = await contract()
       .newProposal('CreateAsset', { arguments: ['lost1', 'red', '1', 'Ann', '1'] })
       .endorse()
-    const submitted = await tx.submit({ interceptors: [loseFirstAnswer()] })
+    const submitted = await tx.submit({ interceptors: [replaceAnswers(LOST)] })
     const status = await submitted.getStatus()
     expect(status.successful).toBe(true)
     // Both copies reached the orderer; the ledger keeps the first, the re-send is a duplicate.
@@ -81,6 +81,37 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
       await vi.waitFor(() => expect(ledger().commits(tx.getTransactionId())).toHaveLength(2))
       expect(ledger().commits(tx.getTransactionId())).toEqual([0, 9])
     }
+  })
+
+  it('behavior: a re-send refused as a duplicate counts as accepted once the commit status confirms it', async () => {
+    const tx = await contract()
+      .newProposal('CreateAsset', { arguments: ['dup1', 'red', '1', 'Ann', '1'] })
+      .endorse()
+    // Attempt 1 reaches the orderer but its answer is lost; a real Fabric could refuse the
+    // re-send of the same transaction id: that refusal means "already accepted".
+    const duplicate = {
+      code: grpc.status.ABORTED,
+      details: 'DUPLICATE_TXID: duplicate transaction',
+    }
+    const submitted = await tx.submit({ interceptors: [replaceAnswers(LOST, duplicate)] })
+    expect(await submitted.getStatus()).toMatchObject({ successful: true, code: 0 })
+    expect(
+      target
+        .ledger?.()
+        .commits(tx.getTransactionId())
+        .filter((c) => c === 0),
+    ).toEqual(target.ledger ? [0] : undefined)
+  })
+
+  it('behavior: a filtered block stream replays from a start block, each block once', async () => {
+    const net = gateway.getNetwork(target.channelName)
+    const stream = await net.getFilteredBlockEvents({ startBlock: 1n })
+    const numbers: number[] = []
+    for await (const block of stream) {
+      numbers.push(block.getNumber())
+      if (numbers.length === 2) break
+    }
+    expect(numbers).toEqual([1, 2])
   })
 
   it('error: a chaincode error is returned as is after one attempt', async () => {
@@ -143,6 +174,20 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
       if (numbers.length === 3) break
     }
     expect(numbers).toEqual([0, 1, 2])
+  })
+
+  it('behavior: the commit status is asked of another peer when the submitting one dies', async () => {
+    const current = gateway.endpointSet.current()?.id
+    const index = target.peers.findIndex((p) => p.id === current)
+    const submitted = await contract().submitAsync('CreateAsset', {
+      arguments: ['cs1', 'red', '1', 'Ann', '1'],
+    })
+    await target.faults[index]?.kill()
+    try {
+      expect((await submitted.getStatus()).successful).toBe(true)
+    } finally {
+      await target.faults[index]?.restart()
+    }
   })
 
   it('behavior: after close() the process exits by itself (no open handle)', async () => {
