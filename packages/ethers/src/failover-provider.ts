@@ -54,7 +54,7 @@ export class FailoverProvider extends JsonRpcProvider {
   /** Routes one payload or an ethers batch through the replica set (the only transport hook). */
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const payloads = Array.isArray(payload) ? payload : [payload]
-    return (await this.#runtime.router.send(payloads)) as JsonRpcResult[]
+    return (await this.#runtime.send(payloads)) as JsonRpcResult[]
   }
 
   /** The core endpoint set (events, cordon/prefer, status). */

@@ -8,11 +8,11 @@ import { ChainGuard } from './chain-guard.js'
 import { evmProbe } from './evm-probe.js'
 import { FilterRegistry } from './filter-registry.js'
 import { HeadTracker } from './head-tracker.js'
-import { isErrorResult } from './json-rpc.js'
+import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
 import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
 import { setOptions } from './options.js'
 import { PendingTransactions } from './pending-transactions.js'
-import { RpcRouter } from './rpc-router.js'
+import { type RouteScope, RpcRouter } from './rpc-router.js'
 import { RpcTransport } from './rpc-transport.js'
 import { shouldFailover as defaultShouldFailover } from './should-failover.js'
 import type { ChainMismatchError } from './transport-errors.js'
@@ -26,6 +26,8 @@ export class FailoverRuntime {
   readonly rpc: RpcTransport
   readonly router: RpcRouter
   readonly #disposers: (() => void)[] = []
+  readonly #warmupMs: number
+  #ready: Promise<void> | undefined
 
   constructor(
     endpoints: readonly FailoverEndpoint[],
@@ -80,13 +82,46 @@ export class FailoverRuntime {
     })
     this.router = new RpcRouter(rpc, new FilterRegistry(rpc), new PendingTransactions(), {
       hedge: options.hedge !== undefined && options.hedge !== false,
+      rebroadcastAfterMs: options.rebroadcastAfterMs ?? 3000,
+      propagationGraceMs: options.propagationGraceMs ?? 500,
     })
+    this.#warmupMs = (options.probeTimeoutMs ?? 2000) + 500
     // A replica that went down may come back as something else: check its chain again.
     this.#disposers.push(
       this.set.on('stateChange', (e) => {
         if (e.to === 'unhealthy' || e.to === 'ejected') guard.forget(e.endpoint)
       }),
     )
+  }
+
+  /** Routes payloads once the first probe round is in (see {@link ready}). */
+  async send(payloads: readonly JsonRpcPayload[], scope?: RouteScope): Promise<JsonRpcResult[]> {
+    await this.ready()
+    return this.router.send(payloads, scope)
+  }
+
+  /**
+   * Starts the probes and resolves when every replica has been probed once (or after the probe
+   * timeout): a wrong-chain replica is quarantined and a lagging one known before the first call.
+   */
+  ready(): Promise<void> {
+    this.#ready ??= new Promise<void>((resolve) => {
+      const waiting = new Set(this.set.endpoints.map((e) => e.id))
+      const done = () => {
+        dispose()
+        clearTimeout(timer)
+        resolve()
+      }
+      const dispose = this.set.on('probe', (e) => {
+        waiting.delete(e.endpoint)
+        if (waiting.size === 0) done()
+      })
+      const timer = setTimeout(done, this.#warmupMs)
+      timer.unref()
+      this.#disposers.push(done)
+      this.set.start()
+    })
+    return this.#ready
   }
 
   /** Stops probes and closes every pooled connection. */

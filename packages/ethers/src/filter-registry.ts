@@ -1,9 +1,9 @@
 import type { Endpoint } from '@steadfast/core'
 import { quantity } from './head-tracker.js'
-import type { JsonRpcPayload, JsonRpcResult } from './json-rpc.js'
+import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
 import { logBackfill } from './log-backfill.js'
 import type { RpcTransport } from './rpc-transport.js'
-import { TransportError } from './transport-errors.js'
+import { RpcErrorResponse } from './transport-errors.js'
 
 type FilterKind = 'logs' | 'block' | 'pending'
 
@@ -122,27 +122,52 @@ export class FilterRegistry {
 
   async #changes(state: FilterState): Promise<unknown[]> {
     const holder = state.endpointId
-    if (holder !== undefined && state.realId !== undefined) {
-      const before = this.#heightOf(holder)
-      try {
-        const result = await this.#rpc.execute(
-          (endpoint, ctx) =>
-            this.#rpc.call(endpoint, 'eth_getFilterChanges', [state.realId], ctx.signal),
-          { only: holder, maxAttempts: 1, hedge: false },
-        )
-        const fresh = this.#deliver(state, Array.isArray(result) ? result : [])
-        if (before !== undefined)
-          state.resumeFrom = Math.max(state.resumeFrom, before - SAFETY_MARGIN + 1)
-        return fresh
-      } catch (error) {
-        // Lost filter (restart) or unreachable replica: move it, unless the replica is fine
-        // and only forgot it, then it may host the new one.
-        const exclude =
-          error instanceof TransportError || rpcError(error) === undefined ? [holder] : []
-        return this.#recover(state, exclude)
-      }
+    if (holder === undefined || state.realId === undefined) return this.#recover(state, [])
+    let polled: { head: number | undefined; changes: unknown[] }
+    try {
+      polled = await this.#rpc.execute((endpoint, ctx) => this.#poll(endpoint, state, ctx.signal), {
+        only: holder,
+        maxAttempts: 1,
+        hedge: false,
+      })
+    } catch (error) {
+      // Lost filter (restart) or unreachable replica: move it, unless the replica is fine
+      // and only forgot it, then it may host the new one.
+      const exclude = rpcError(error) === undefined ? [holder] : []
+      return this.#recover(state, exclude)
     }
-    return this.#recover(state, [])
+    const delivered = this.#deliver(state, polled.changes)
+    if (polled.head === undefined) return delivered
+    state.resumeFrom = Math.max(state.resumeFrom, polled.head - SAFETY_MARGIN + 1)
+    // The holder trails what the caller has already seen (a receipt, a block number): read the
+    // gap on a fresher replica now, since ethers polls again only on the next block.
+    const high = this.#rpc.head.high
+    if (high === undefined || high <= polled.head || state.kind === 'pending') return delivered
+    const gap = await this.#rpc.execute(
+      (endpoint) =>
+        logBackfill(this.#rpc, endpoint, state, { from: polled.head! + 1, to: 'latest' }),
+      { latest: true, hedge: false },
+    )
+    return [...delivered, ...gap.removed, ...this.#deliver(state, gap.items)]
+  }
+
+  /** The holder's head (asked first: a lower bound of what the filter covered) and the changes. */
+  async #poll(
+    endpoint: Endpoint,
+    state: FilterState,
+    signal: AbortSignal,
+  ): Promise<{ head: number | undefined; changes: unknown[] }> {
+    const payloads = [
+      this.#rpc.payload('eth_blockNumber', []),
+      this.#rpc.payload('eth_getFilterChanges', [state.realId]),
+    ]
+    const [head, changes] = await this.#rpc.post(endpoint, payloads, { signal, attempt: 1 })
+    if (changes === undefined || isErrorResult(changes)) {
+      const error = changes?.error ?? { code: -32000, message: 'no answer' }
+      throw new RpcErrorResponse('eth_getFilterChanges', error, { endpoint: endpoint.redactedUrl })
+    }
+    const n = head === undefined || isErrorResult(head) ? undefined : quantity(head.result)
+    return { head: n, changes: Array.isArray(changes.result) ? changes.result : [] }
   }
 
   async #recover(state: FilterState, exclude: readonly string[]): Promise<unknown[]> {
@@ -157,9 +182,18 @@ export class FilterRegistry {
     }
     const endpoint = this.#rpc.set.endpoints.find((e) => e.id === state.endpointId)
     if (endpoint === undefined || state.kind === 'pending') return []
-    const backfill = await logBackfill(this.#rpc, endpoint, state, head)
-    state.resumeFrom = Math.max(state.resumeFrom, head - SAFETY_MARGIN + 1)
-    return [...backfill.removed, ...this.#deliver(state, backfill.items)]
+    try {
+      const range = { from: state.resumeFrom, to: 'latest' as const }
+      const backfill = await logBackfill(this.#rpc, endpoint, state, range)
+      state.resumeFrom = Math.max(state.resumeFrom, head - SAFETY_MARGIN + 1)
+      return [...backfill.removed, ...this.#deliver(state, backfill.items)]
+    } catch (error) {
+      // Without its backfill the new filter would skip the gap: drop it, recover again next poll.
+      this.#uninstall(state)
+      state.endpointId = undefined
+      state.realId = undefined
+      throw error
+    }
   }
 
   /** Drops what was already delivered; remembers the rest. */
@@ -210,10 +244,6 @@ export class FilterRegistry {
         },
       )
       .catch(() => {})
-  }
-
-  #heightOf(id: string): number | undefined {
-    return this.#rpc.set.status().find((s) => s.id === id)?.height
   }
 
   #serialized<T>(state: FilterState, fn: () => Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@ export interface Backfill {
 const MAX_BLOCK_BACKFILL = 256
 
 /**
- * Reads, on `endpoint`, what `state` may have missed since `state.resumeFrom`: logs with
+ * Reads, on `endpoint`, what `state` may have missed in `range` (inclusive): logs with
  * eth_getLogs, block hashes with eth_getBlockByNumber. Logs delivered earlier from blocks that
  * are no longer canonical come back in `removed` with `removed: true` (reorg-aware).
  */
@@ -22,24 +22,32 @@ export async function logBackfill(
   rpc: RpcTransport,
   endpoint: Endpoint,
   state: FilterState,
-  head: number,
+  range: { from: number; to: number | 'latest' },
 ): Promise<Backfill> {
   return rpc.execute(
     async (ep, ctx) => {
-      if (state.kind === 'block')
-        return {
-          items: await blockHashes(rpc, ep, state.resumeFrom, head, ctx.signal),
-          removed: [],
-        }
+      if (state.kind === 'block') {
+        const to =
+          range.to === 'latest'
+            ? (quantity(await rpc.call(ep, 'eth_blockNumber', [], ctx.signal)) ?? range.from)
+            : range.to
+        return { items: await blockHashes(rpc, ep, range.from, to, ctx.signal), removed: [] }
+      }
       if (state.params.blockHash !== undefined) return { items: [], removed: [] }
       const fromParam = quantity(state.params.fromBlock)
       const toParam = quantity(state.params.toBlock)
-      const from = Math.max(state.resumeFrom, fromParam ?? 0)
-      if (toParam !== undefined && toParam < from) return { items: [], removed: [] }
+      const from = Math.max(range.from, fromParam ?? 0)
+      const to =
+        toParam === undefined
+          ? range.to
+          : range.to === 'latest'
+            ? toParam
+            : Math.min(range.to, toParam)
+      if (to !== 'latest' && to < from) return { items: [], removed: [] }
       const filter = {
         ...state.params,
         fromBlock: `0x${from.toString(16)}`,
-        toBlock: toParam === undefined ? 'latest' : `0x${toParam.toString(16)}`,
+        toBlock: to === 'latest' ? 'latest' : `0x${to.toString(16)}`,
       }
       const logs = (await rpc.call(ep, 'eth_getLogs', [filter], ctx.signal)) as unknown[]
       const removed = await orphaned(rpc, ep, state, from, logs, ctx.signal)

@@ -52,6 +52,10 @@ export interface FailoverProviderOptions extends JsonRpcApiProviderOptions {
   outlier?: EndpointSetOptions['outlier']
   /** Whether a failed attempt moves on; replace to change the rule. @default {@link shouldFailover} */
   shouldFailover?: ShouldFailover
+  /** A transaction sent through this provider and still unmined after this long is re-sent (by hash) to the replica answering, in ms. @default 3000 */
+  rebroadcastAfterMs?: number
+  /** A raw transaction retried after an attempt that may have arrived first waits this long for it to propagate to the next replica (no second broadcast), in ms. @default 500 */
+  propagationGraceMs?: number
   /** Largest JSON-RPC response accepted, in bytes. @default 10485760 (10 MB) */
   maxResponseBytes?: number
   /** Most keep-alive sockets per replica. @default 32 */

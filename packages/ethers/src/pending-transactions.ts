@@ -31,6 +31,8 @@ export function decodeRawTransaction(
  * transactions to re-send when a sender's flow moves to a replica that never received them.
  */
 export class PendingTransactions {
+  /** The replica that took the last write: writes stay there while it works (one writer). */
+  writer: string | undefined
   readonly #byHash = new Map<string, TrackedTransaction>()
   readonly #senderEndpoint = new Map<string, string>()
   readonly #maxAgeMs: number

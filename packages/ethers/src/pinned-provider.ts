@@ -38,7 +38,7 @@ export class PinnedProvider extends JsonRpcProvider {
 
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const payloads = Array.isArray(payload) ? payload : [payload]
-    const results = await this.#runtime.router.send(payloads, {
+    const results = await this.#runtime.send(payloads, {
       affinity: this.#endpointId,
       served: (id) => {
         this.#endpointId = id

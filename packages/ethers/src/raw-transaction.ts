@@ -1,58 +1,100 @@
+import type { Endpoint } from '@steadfast/core'
 import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
 import { decodeRawTransaction, type PendingTransactions } from './pending-transactions.js'
-import { reconcileSender } from './reconcile-sender.js'
+import { propagated, reconcileSender } from './reconcile-sender.js'
 import type { RouteScope } from './rpc-router.js'
 import type { RpcTransport } from './rpc-transport.js'
 
 // Answers meaning "I already have this transaction" (geth, Besu/Quorum, ganache wordings).
 const ALREADY_KNOWN = /already known|known transaction|already imported|already in (the )?pool/i
-const NONCE_TOO_LOW = /nonce too low|nonce is too low/i
+// "Nonce too low" wordings (geth, Besu, ganache); confirmed by hash before counting as success.
+const NONCE_TOO_LOW =
+  /nonce too low|nonce is too low|doesn't have the correct nonce|nonce has already been used/i
+
+/** Options of raw transaction sending. */
+export interface RawTransactionOptions {
+  /** A retried send first waits this long for the transaction to propagate, in ms. */
+  propagationGraceMs: number
+}
 
 /**
  * eth_sendRawTransaction, safe to repeat on another replica: the hash is the same. "already
  * known" / "known transaction", and "nonce too low" for a transaction already on chain, are
- * success once eth_getTransactionByHash confirms the hash on that replica. A sender's flow
- * stays on the replica that got its previous transaction; moved, it first gets the sender's
- * unmined transactions re-sent so no nonce gap appears.
+ * success once eth_getTransactionByHash confirms the hash on that replica. Writes stay on the
+ * replica that took the last write (one writer at a time); a retried send first gives the
+ * previous attempt time to propagate, and a replica taking over gets the sender's unmined
+ * transactions re-sent first so no nonce gap appears.
  */
 export async function sendRawTransaction(
   rpc: RpcTransport,
   pending: PendingTransactions,
   p: JsonRpcPayload,
   scope: RouteScope,
+  options: RawTransactionOptions,
 ): Promise<JsonRpcResult> {
   const raw = Array.isArray(p.params) ? p.params[0] : undefined
   const decoded = decodeRawTransaction(raw)
-  const affinity = scope.affinity ?? (decoded ? pending.endpointOf(decoded.from) : undefined)
+  const affinity = scope.affinity ?? pending.writer
   return rpc.execute(
     async (endpoint, ctx) => {
-      if (decoded !== undefined)
-        await reconcileSender(rpc, pending, endpoint, decoded.from, ctx.signal)
-      const [answer] = await rpc.post(endpoint, [p], ctx)
-      if (answer === undefined) throw new Error('unreachable: no answer')
-      let result = answer
-      if (isErrorResult(answer) && decoded !== undefined) {
-        const message = String(answer.error.message)
-        const duplicate = ALREADY_KNOWN.test(message)
-        if (duplicate || NONCE_TOO_LOW.test(message)) {
-          const tx = (await rpc.call(
-            endpoint,
-            'eth_getTransactionByHash',
-            [decoded.hash],
-            ctx.signal,
-          )) as {
-            blockNumber?: unknown
-          } | null
-          const confirmed = tx !== null && (duplicate || (tx.blockNumber ?? null) !== null)
-          if (confirmed) result = { id: p.id, result: decoded.hash }
+      let result: JsonRpcResult | undefined
+      if (decoded !== undefined) {
+        await reconcileSender(
+          rpc,
+          pending,
+          endpoint,
+          decoded.from,
+          options.propagationGraceMs,
+          ctx.signal,
+        )
+        // The previous attempt may have arrived and be propagating: do not make a second writer.
+        if (
+          ctx.attempt > 1 &&
+          (await propagated(rpc, endpoint, decoded.hash, options.propagationGraceMs, ctx.signal))
+        ) {
+          result = { id: p.id, result: decoded.hash }
         }
+      }
+      if (result === undefined) {
+        const [answer] = await rpc.post(endpoint, [p], ctx)
+        if (answer === undefined) throw new Error('unreachable: no answer')
+        result =
+          decoded !== undefined
+            ? await confirmDuplicate(rpc, endpoint, answer, decoded.hash, ctx.signal)
+            : answer
       }
       if (!isErrorResult(result) && decoded !== undefined && typeof raw === 'string') {
         pending.record(raw, decoded, endpoint.id)
       }
+      if (!isErrorResult(result)) pending.writer = endpoint.id
       scope.served?.(endpoint.id)
       return result
     },
-    { idempotent: true, hedge: false, latest: true, ...(affinity ? { affinity } : {}) },
+    {
+      idempotent: true,
+      hedge: false,
+      latest: true,
+      write: true,
+      ...(affinity ? { affinity } : {}),
+    },
   )
+}
+
+/** A duplicate-looking refusal becomes success when the replica has the transaction by hash. */
+async function confirmDuplicate(
+  rpc: RpcTransport,
+  endpoint: Endpoint,
+  answer: JsonRpcResult,
+  hash: string,
+  signal: AbortSignal,
+): Promise<JsonRpcResult> {
+  if (!isErrorResult(answer)) return answer
+  const message = String(answer.error.message)
+  const duplicate = ALREADY_KNOWN.test(message)
+  if (!duplicate && !NONCE_TOO_LOW.test(message)) return answer
+  const tx = (await rpc.call(endpoint, 'eth_getTransactionByHash', [hash], signal)) as {
+    blockNumber?: unknown
+  } | null
+  const confirmed = tx !== null && (duplicate || (tx.blockNumber ?? null) !== null)
+  return confirmed ? { id: answer.id, result: hash } : answer
 }

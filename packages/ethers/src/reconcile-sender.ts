@@ -11,12 +11,13 @@ export async function reconcileSender(
   pending: PendingTransactions,
   endpoint: Endpoint,
   sender: string,
+  graceMs: number,
   signal: AbortSignal,
 ): Promise<void> {
   if (pending.endpointOf(sender) === endpoint.id) return
   for (const tx of pending.unmined(sender)) {
-    const known = await rpc.call(endpoint, 'eth_getTransactionByHash', [tx.hash], signal)
-    if (known !== null) continue
+    // Give it time to arrive by propagation first: re-sending makes a second writer.
+    if (await propagated(rpc, endpoint, tx.hash, graceMs, signal)) continue
     // A JSON-RPC refusal (nonce too low: mined meanwhile) is an answer, not a failure.
     await rpc.call(endpoint, 'eth_sendRawTransaction', [tx.raw], signal).catch((error: unknown) => {
       if (!(error instanceof Error && 'rpcCode' in error)) throw error
@@ -24,4 +25,23 @@ export async function reconcileSender(
     tx.endpointId = endpoint.id
   }
   pending.moveSender(sender, endpoint.id)
+}
+
+// How often a waiting send looks for the transaction having propagated, in ms.
+const PROPAGATION_POLL_MS = 50
+
+/** Whether `endpoint` knows `hash` within `graceMs` (polled). */
+export async function propagated(
+  rpc: RpcTransport,
+  endpoint: Endpoint,
+  hash: string,
+  graceMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const until = Date.now() + graceMs
+  for (;;) {
+    if ((await rpc.call(endpoint, 'eth_getTransactionByHash', [hash], signal)) !== null) return true
+    if (Date.now() >= until) return false
+    await new Promise((r) => setTimeout(r, PROPAGATION_POLL_MS).unref())
+  }
 }

@@ -3,7 +3,7 @@ import type { FilterRegistry } from './filter-registry.js'
 import { quantity } from './head-tracker.js'
 import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
 import { methodSafety } from './method-safety.js'
-import type { PendingTransactions } from './pending-transactions.js'
+import type { PendingTransactions, TrackedTransaction } from './pending-transactions.js'
 import { sendRawTransaction } from './raw-transaction.js'
 import { reconcileSender } from './reconcile-sender.js'
 import type { RpcTransport } from './rpc-transport.js'
@@ -20,6 +20,10 @@ export interface RouteScope {
 export interface RouterOptions {
   /** Hedge reads. */
   hedge: boolean
+  /** Re-send an unmined transaction elsewhere after this long, in ms. */
+  rebroadcastAfterMs: number
+  /** A retried send first waits this long for the transaction to propagate, in ms. */
+  propagationGraceMs: number
 }
 
 /**
@@ -51,26 +55,43 @@ export class RpcRouter {
     scope: RouteScope = {},
   ): Promise<JsonRpcResult[]> {
     const batch: JsonRpcPayload[] = []
-    const parts: Promise<JsonRpcResult[]>[] = []
+    const parts: { payloads: readonly JsonRpcPayload[]; run: Promise<JsonRpcResult[]> }[] = []
+    const add = (ps: readonly JsonRpcPayload[], run: Promise<JsonRpcResult[]>) =>
+      parts.push({ payloads: ps, run })
     for (const p of payloads) {
+      const bound = this.#senderBound(p)
       switch (methodSafety(p.method)) {
         case 'read':
-          if (this.#senderBound(p) !== undefined)
-            parts.push(this.#read([p], scope, this.#senderBound(p)))
+          if (bound !== undefined) add([p], this.#read([p], scope, bound))
           else batch.push(p)
           break
         case 'filter':
-          parts.push(this.#filters.handle(p).then((r) => [r]))
+          add(
+            [p],
+            this.#filters.handle(p).then((r) => [r]),
+          )
           break
         case 'rawTransaction':
-          parts.push(sendRawTransaction(this.#rpc, this.#pending, p, scope).then((r) => [r]))
+          add(
+            [p],
+            sendRawTransaction(this.#rpc, this.#pending, p, scope, this.#options).then((r) => [r]),
+          )
           break
         default:
-          parts.push(this.#unsafe(p, scope))
+          add([p], this.#unsafe(p, scope))
       }
     }
-    if (batch.length > 0) parts.push(this.#read(batch, scope, undefined))
-    return (await Promise.all(parts)).flat()
+    if (batch.length > 0) add(batch, this.#read(batch, scope, undefined))
+    const settled = await Promise.allSettled(parts.map((part) => part.run))
+    const failed = settled.find((s) => s.status === 'rejected')
+    // All failed: ethers rejects every payload with our typed error. Some failed: only those
+    // payloads get an error answer, so one unreachable filter does not fail unrelated reads.
+    if (failed !== undefined && settled.every((s) => s.status === 'rejected')) throw failed.reason
+    return settled.flatMap((s, i) =>
+      s.status === 'fulfilled'
+        ? s.value
+        : (parts[i]?.payloads ?? []).map((p) => asErrorResult(p, s.reason)),
+    )
   }
 
   /** Reads of a transaction flow we track: stay with the replica that got the transaction. */
@@ -133,7 +154,11 @@ export class RpcRouter {
         if (receipt !== null) {
           head.observe(quantity(receipt.blockNumber) ?? -1)
           this.#pending.mined(params[0])
-        } else if (tracked !== undefined && tracked.endpointId !== endpoint.id) {
+        } else if (
+          tracked !== undefined &&
+          tracked.endpointId !== endpoint.id &&
+          this.#lost(tracked)
+        ) {
           await this.#reconcile(endpoint, tracked.from, ctx.signal)
         }
       } else if (
@@ -159,15 +184,35 @@ export class RpcRouter {
     return results
   }
 
+  /**
+   * Whether a tracked transaction may be lost: its replica is down (not healthy any more) or it
+   * is still unmined after `rebroadcastAfterMs`. Only then is it re-sent elsewhere (re-sending
+   * to a second replica while the first still works would make two writers).
+   */
+  #lost(tx: TrackedTransaction): boolean {
+    const state = this.#rpc.set.status().find((s) => s.id === tx.endpointId)?.state
+    const usable = state === 'healthy' || state === 'unknown' || state === 'degraded'
+    return !usable || Date.now() - tx.sentAt > this.#options.rebroadcastAfterMs
+  }
+
   /** Makes `endpoint` hold every unmined transaction of `sender` (re-sent by hash), then binds it. */
   async #reconcile(endpoint: Endpoint, sender: string, signal: AbortSignal): Promise<void> {
-    await reconcileSender(this.#rpc, this.#pending, endpoint, sender, signal)
+    await reconcileSender(
+      this.#rpc,
+      this.#pending,
+      endpoint,
+      sender,
+      this.#options.propagationGraceMs,
+      signal,
+    )
   }
 
   async #unsafe(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
+    const writer = scope.affinity ?? this.#pending.writer
     return this.#rpc.execute(
       async (endpoint, ctx) => {
         const results = await this.#rpc.post(endpoint, [p], ctx)
+        this.#pending.writer = endpoint.id
         scope.served?.(endpoint.id)
         return results
       },
@@ -175,8 +220,16 @@ export class RpcRouter {
         idempotent: false,
         hedge: false,
         latest: true,
-        ...(scope.affinity ? { affinity: scope.affinity } : {}),
+        write: true,
+        ...(writer ? { affinity: writer } : {}),
       },
     )
   }
+}
+
+/** A failed part of a mixed batch, as a JSON-RPC error answer carrying our error's code. */
+function asErrorResult(p: JsonRpcPayload, error: unknown): JsonRpcResult {
+  const code = (error as { code?: unknown } | null)?.code
+  const message = error instanceof Error ? error.message : String(error)
+  return { id: p.id, error: { code: -32603, message, data: { code } } }
 }

@@ -18,10 +18,12 @@ import {
 } from './json-rpc.js'
 import { RpcErrorResponse } from './transport-errors.js'
 
-/** Execute options plus `lagFallback`: retry on lagging replicas when no fresh one answers. */
+/** Execute options plus the freshness rules. */
 export interface RouteOptions extends ExecuteOptions {
   /** Prefer replicas at the highest head; fall back to lagging ones only when none answers. */
   latest?: boolean
+  /** A write: never sent to a replica lagging more than maxLag. */
+  write?: boolean
 }
 
 /**
@@ -118,31 +120,35 @@ export class RpcTransport {
   }
 
   /**
-   * Runs `op` through the set. With `latest`, first only on replicas at or above the highest head
-   * seen (and not lagging more than maxLag); then, if none of them answers, on the others.
+   * Runs `op` through the set. With `latest`, in tiers: replicas at or above the highest head
+   * seen (not lagging more than maxLag); if none can serve, any replica not lagging more than
+   * maxLag (their known heights may trail by a probe period); then, for reads only, lagging ones.
    */
   async execute<T>(
     op: (endpoint: Endpoint, ctx: AttemptContext) => Promise<T>,
     options: RouteOptions,
   ): Promise<T> {
-    const { latest, ...base } = options
+    const { latest, write, ...base } = options
     if (latest !== true) return this.set.execute(op, base)
     const minHeight = this.head.high
-    const fresh: ExecuteOptions = { ...base, fresh: true }
-    if (minHeight !== undefined) fresh.minHeight = minHeight
-    try {
-      return await this.set.execute(op, fresh)
-    } catch (error) {
-      const idempotent = base.idempotent !== false
-      const none = error instanceof NoEndpointAvailableError
-      if (!none && !(idempotent && error instanceof EndpointsExhaustedError)) throw error
-      if (base.signal?.aborted === true) throw error
-      const tried = error instanceof EndpointsExhaustedError ? error.attempts.map((a) => a.id) : []
+    const tiers: ExecuteOptions[] = []
+    if (minHeight !== undefined) tiers.push({ ...base, fresh: true, minHeight })
+    tiers.push({ ...base, fresh: true })
+    if (write !== true) tiers.push(base)
+    let first: unknown
+    const tried: string[] = [...(base.exclude ?? [])]
+    for (const tier of tiers) {
       try {
-        return await this.set.execute(op, { ...base, exclude: [...(base.exclude ?? []), ...tried] })
-      } catch (second) {
-        throw second instanceof NoEndpointAvailableError ? error : second
+        return await this.set.execute(op, { ...tier, exclude: tried })
+      } catch (error) {
+        first ??= error
+        const idempotent = base.idempotent !== false
+        const none = error instanceof NoEndpointAvailableError
+        if (!none && !(idempotent && error instanceof EndpointsExhaustedError)) throw error
+        if (base.signal?.aborted === true) throw first
+        if (error instanceof EndpointsExhaustedError) tried.push(...error.attempts.map((a) => a.id))
       }
     }
+    throw first
   }
 }

@@ -1,0 +1,240 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  EndpointsExhaustedError,
+  FailoverProvider,
+  type FailoverProviderOptions,
+} from '@steadfast/ethers'
+import { type FaultProxy, startFaultProxy } from '@steadfast/testkit'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type Contract, ContractFactory, isError, Wallet } from './support/ethers.js'
+import { type Ganache, MNEMONIC, startGanache } from './support/ganache.js'
+import { compileToken } from './support/token.js'
+
+// Three "replicas" that are one ganache behind three fault proxies: always the same chain, so
+// each test isolates one rule of the provider.
+let node: Ganache
+let wrongChain: Ganache
+let proxies: FaultProxy[]
+let urls: string[]
+const open: FailoverProvider[] = []
+const options: FailoverProviderOptions = {
+  cacheTimeout: -1,
+  pollingInterval: 100,
+  attemptTimeoutMs: 1000,
+  probeIntervalMs: 200,
+  probeTimeoutMs: 500,
+}
+
+function provider(
+  list: readonly string[] = urls,
+  extra: FailoverProviderOptions = {},
+  network: number | undefined = 1337,
+) {
+  const p = new FailoverProvider([...list], network, { ...options, ...extra })
+  open.push(p)
+  return p
+}
+
+/** Successful and failed attempts per endpoint url. */
+function countAttempts(p: FailoverProvider) {
+  const counts = new Map<string, { ok: number; failed: number }>()
+  p.endpointSet.on('attempt', (e) => {
+    const row = counts.get(e.url) ?? { ok: 0, failed: 0 }
+    if (e.outcome === 'failure') row.failed++
+    else row.ok++
+    counts.set(e.url, row)
+  })
+  return (url: string) => counts.get(url) ?? { ok: 0, failed: 0 }
+}
+
+const deployer = () => Wallet.fromPhrase(MNEMONIC)
+
+beforeAll(async () => {
+  ;[node, wrongChain] = await Promise.all([startGanache(1337), startGanache(1338)])
+  proxies = await Promise.all([0, 1, 2].map(() => startFaultProxy({ target: { port: node.port } })))
+  urls = proxies.map((p) => p.url())
+})
+afterAll(async () => {
+  await Promise.all(open.map((p) => p.close()))
+  await Promise.all(proxies.map((p) => p.close()))
+  await Promise.all([node?.close(), wrongChain?.close()])
+})
+beforeEach(async () => {
+  await Promise.all(proxies.map((p) => p.setMode({ kind: 'pass' })))
+})
+
+describe('FailoverProvider semantics (one ganache behind three fault proxies)', () => {
+  it('behavior: a revert passes through as ethers CALL_EXCEPTION without failing over', async () => {
+    const p = provider()
+    const attempts = countAttempts(p)
+    const { abi, bytecode } = compileToken()
+    const token = (await (
+      await new ContractFactory(abi as never, bytecode, deployer().connect(p)).deploy(10n)
+    ).waitForDeployment()) as unknown as Contract
+    const stranger = Wallet.createRandom().connect(p)
+    const error = await (token.connect(stranger) as Contract)
+      .getFunction('transfer')
+      .staticCall(stranger.address, 5n)
+      .catch((e: unknown) => e)
+    expect(isError(error, 'CALL_EXCEPTION')).toBe(true)
+    expect(attempts(urls[1]!).ok + attempts(urls[1]!).failed).toBe(0)
+  })
+
+  it('behavior: insufficient funds passes through as ethers INSUFFICIENT_FUNDS', async () => {
+    const p = provider()
+    const poor = Wallet.createRandom().connect(p)
+    const error = await poor
+      .sendTransaction({ to: poor.address, value: 10n ** 18n })
+      .catch((e: unknown) => e)
+    expect(isError(error, 'INSUFFICIENT_FUNDS')).toBe(true)
+  })
+
+  it('error: when every replica fails, one EndpointsExhaustedError lists each redacted url', async () => {
+    await Promise.all(proxies.map((p) => p.setMode({ kind: 'http', status: 503, body: 'down' })))
+    const secretUrls = proxies.map((p) => `http://user:s3cret@127.0.0.1:${p.port}/`)
+    const p = provider(secretUrls, { maxAttempts: 3, deadlineMs: 5000 })
+    const error = await p.getBalance(deployer().address).catch((e: unknown) => e)
+    const exhausted =
+      (error as Error) instanceof EndpointsExhaustedError
+        ? error
+        : (error as { error?: unknown }).error
+    expect(exhausted).toBeInstanceOf(EndpointsExhaustedError)
+    const attempts = (exhausted as EndpointsExhaustedError).attempts
+    expect(new Set(attempts.map((a) => a.endpoint)).size).toBe(3)
+    expect(
+      JSON.stringify(attempts.map((a) => a.endpoint)) + String((exhausted as Error).message),
+    ).not.toContain('s3cret')
+  })
+
+  it('behavior: re-sending a raw transaction already on chain is success, not NONCE_EXPIRED', async () => {
+    const p = provider()
+    const wallet = deployer().connect(p)
+    const signed = await wallet.signTransaction(
+      await wallet.populateTransaction({ to: wallet.address, value: 1n }),
+    )
+    const first = await p.broadcastTransaction(signed)
+    await first.wait()
+    const again = await p.broadcastTransaction(signed)
+    expect(again.hash).toBe(first.hash)
+  })
+
+  it('behavior: a node-signed call moves on when the primary refuses connections (unsent)', async () => {
+    const p = provider()
+    const attempts = countAttempts(p)
+    await p.getBlockNumber()
+    await proxies[0]!.setMode({ kind: 'down' })
+    const signer = await p.getSigner(0)
+    const tx = await signer.sendTransaction({ to: signer.address, value: 1n })
+    await tx.wait()
+    expect(attempts(urls[1]!).ok).toBeGreaterThan(0)
+  })
+
+  it('behavior: a node-signed call is never repeated elsewhere after it may have arrived', async () => {
+    const p = provider()
+    const attempts = countAttempts(p)
+    const signer = await p.getSigner(0)
+    const before = await p.getTransactionCount(signer.address)
+    await proxies[0]!.setMode({ kind: 'http', status: 502, body: 'bad gateway' })
+    await expect(signer.sendTransaction({ to: signer.address, value: 1n })).rejects.toThrow()
+    await proxies[0]!.setMode({ kind: 'pass' })
+    expect(await p.getTransactionCount(signer.address)).toBe(before)
+    const sends = attempts(urls[1]!).ok + attempts(urls[2]!).ok
+    expect(attempts(urls[0]!).failed).toBeGreaterThan(0)
+    expect(sends).toBeLessThanOrEqual(2) // only reads (nonce, chainId) went elsewhere
+  })
+
+  it('behavior: a wrong-chain replica alone serves nothing; the call fails with a typed error', async () => {
+    const p = provider([wrongChain.url])
+    const attempts = countAttempts(p)
+    await expect(p.getBlockNumber()).rejects.toThrow()
+    expect(attempts(wrongChain.url).ok).toBe(0)
+  })
+
+  it('behavior: without a network the chain is the majority answer, and the odd replica is quarantined', async () => {
+    const p = provider([wrongChain.url, urls[0]!, urls[1]!], {}, undefined)
+    const errors: unknown[] = []
+    void p.on('error', (e) => errors.push(e))
+    expect((await p.getNetwork()).chainId).toBe(1337n)
+    expect(p.status().find((s) => s.url === wrongChain.url)?.state).toBe('quarantined')
+  })
+
+  it('error: a response over maxResponseBytes fails over like a transport failure', async () => {
+    const p = provider(urls, { maxResponseBytes: 300, maxAttempts: 3 })
+    const error = await p.send('eth_getBlockByNumber', ['0x0', true]).catch((e: unknown) => e)
+    expect(String((error as Error).message)).toMatch(/larger than 300 bytes/)
+  })
+
+  it('behavior: a pinned session stays on its replica and follows a failover', async () => {
+    const p = provider()
+    const attempts = countAttempts(p)
+    const session = p.pin({ endpoint: p.endpointSet.endpoints[1]!.id })
+    const wallet = deployer().connect(session)
+    await (await wallet.sendTransaction({ to: wallet.address, value: 1n })).wait()
+    expect(attempts(urls[0]!).ok).toBe(0)
+    await proxies[1]!.setMode({ kind: 'down' })
+    await (await wallet.sendTransaction({ to: wallet.address, value: 1n })).wait()
+    expect(session.endpoint).not.toBe(p.endpointSet.endpoints[1]!.id)
+    session.destroy()
+  })
+
+  it('behavior: contract.on delivers every event exactly once while the filter replica is down', async () => {
+    const p = provider()
+    const { abi, bytecode } = compileToken()
+    const token = (await (
+      await new ContractFactory(abi as never, bytecode, deployer().connect(p)).deploy(1000n)
+    ).waitForDeployment()) as unknown as Contract
+    const seen = new Map<string, number>()
+    await token.on(
+      'Transfer',
+      (
+        _f: string,
+        _t: string,
+        _v: bigint,
+        ev: { log: { transactionHash: string; index: number } },
+      ) => {
+        const key = `${ev.log.transactionHash}:${ev.log.index}`
+        seen.set(key, (seen.get(key) ?? 0) + 1)
+      },
+    )
+    const to = Wallet.createRandom().address
+    const hashes: string[] = []
+    const send = async () => {
+      const tx = await token.getFunction('transfer')(to, 1n)
+      await tx.wait()
+      hashes.push(tx.hash)
+    }
+    for (let i = 0; i < 3; i++) await send()
+    await vi.waitFor(() => expect(seen.size).toBeGreaterThanOrEqual(3), { timeout: 10_000 })
+    await proxies[0]!.setMode({ kind: 'down' })
+    for (let i = 0; i < 3; i++) await send()
+    await proxies[0]!.setMode({ kind: 'pass' })
+    for (let i = 0; i < 2; i++) await send()
+    await vi.waitFor(
+      () => expect(hashes.every((h) => [...seen.keys()].some((k) => k.startsWith(h)))).toBe(true),
+      { timeout: 15_000 },
+    )
+    await new Promise((r) => setTimeout(r, 500))
+    expect([...seen.values()].every((n) => n === 1)).toBe(true)
+    await token.removeAllListeners()
+  })
+
+  it('behavior: a replica whose Tessera upcheck fails is taken out of service', async () => {
+    let body = "I'm up!"
+    const tessera = http.createServer((_req, res) => res.end(body))
+    await new Promise<void>((r) => tessera.listen(0, '127.0.0.1', r))
+    const upcheck = `http://127.0.0.1:${(tessera.address() as AddressInfo).port}/upcheck`
+    try {
+      const p = new FailoverProvider([{ url: urls[0]!, tessera: upcheck }, urls[1]!], 1337, options)
+      open.push(p)
+      await p.getBlockNumber()
+      expect(p.status()[0]?.state).toBe('healthy')
+      body = 'Database unavailable'
+      await vi.waitFor(() => expect(p.status()[0]?.state).toBe('unhealthy'), { timeout: 10_000 })
+      expect(await p.getBlockNumber()).toBeGreaterThan(0)
+    } finally {
+      tessera.closeAllConnections()
+      await new Promise((r) => tessera.close(r))
+    }
+  })
+})

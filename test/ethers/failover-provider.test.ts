@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { FailoverProvider, type FailoverProviderOptions } from '@steadfast/ethers'
+import { type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FlowResult, runDappFlow } from './support/dapp-flow.js'
+
+let set: EvmReplicaSet
+const options: FailoverProviderOptions = {
+  cacheTimeout: -1,
+  pollingInterval: 100,
+  attemptTimeoutMs: 1000,
+  probeIntervalMs: 250,
+  probeTimeoutMs: 500,
+}
+const keys = () => set.accounts.slice(0, 3).map((a) => a.privateKey) as [string, string, string]
+
+function expectClean(r: FlowResult) {
+  expect(r.failures).toEqual([])
+  expect(r.timedOut).toBe(false)
+  expect(r.transfers).toBe(50)
+  expect(r.missingEvents).toBe(0)
+  expect(r.duplicateEvents).toBe(0)
+  expect(r.consecutiveNonces).toBe(true)
+  expect(r.exactBalances).toBe(true)
+  expect(r.blockNumberWentBack).toBe(false)
+}
+
+/** Attempts per endpoint url (redacted) and outcome, from the set's events. */
+type Attempts = Map<string, { success: number; failure: number }>
+
+async function flowThrough(
+  fault: () => Promise<void>,
+  urls: readonly string[] = set.urls,
+): Promise<{ result: FlowResult; attempts: Attempts }> {
+  const provider = new FailoverProvider([...urls], set.chainId, options)
+  const attempts: Attempts = new Map()
+  provider.endpointSet.on('attempt', (e) => {
+    const row = attempts.get(e.url) ?? { success: 0, failure: 0 }
+    if (e.outcome === 'success' || e.outcome === 'fatal') row.success++
+    else if (e.outcome === 'failure') row.failure++
+    attempts.set(e.url, row)
+  })
+  const log: string[] = []
+  const t0 = Date.now()
+  if (process.env.FLOW_DEBUG) {
+    provider.endpointSet.on('attempt', (e) => {
+      if (e.outcome !== 'success')
+        log.push(
+          `${Date.now() - t0} attempt ${e.url} ${e.outcome} ${e.error?.message.slice(0, 80)}`,
+        )
+    })
+    provider.endpointSet.on('stateChange', (e) =>
+      log.push(`${Date.now() - t0} ${e.url} ${e.from}->${e.to} ${e.reason}`),
+    )
+  }
+  try {
+    const result = await runDappFlow({ provider, keys: keys(), fault, deadlineMs: 100_000 })
+    if (process.env.FLOW_DEBUG) console.log(Date.now() - t0, JSON.stringify(result), log.join('\n'))
+    return { result, attempts }
+  } finally {
+    await provider.close()
+  }
+}
+
+/** The fault hit the primary (failed attempts there) and others served. */
+function expectFailedOver(attempts: Attempts) {
+  expect(attempts.get(set.urls[0]!)?.failure ?? 0).toBeGreaterThan(0)
+  expect(attempts.get(set.urls[1]!)?.success ?? 0).toBeGreaterThan(0)
+}
+
+beforeAll(async () => {
+  set = await startEvmReplicaSet({ replicas: 3, chainId: 1337 })
+})
+afterAll(async () => {
+  await set?.close()
+})
+beforeEach(async () => {
+  await set.sync()
+})
+
+describe('FailoverProvider under faults (3 ganache replicas, dApp flow)', {
+  timeout: 120_000,
+}, () => {
+  it('behavior: the flow completes cleanly when the primary is killed', async () => {
+    const primary = set.replicas[0]!
+    const { result, attempts } = await flowThrough(async () => {
+      await primary.kill()
+      await sleep(1500)
+      await primary.restart()
+    })
+    expectClean(result)
+    expectFailedOver(attempts)
+  })
+
+  it('behavior: the flow completes cleanly when the primary hangs (blackhole)', {
+    timeout: 120_000,
+  }, async () => {
+    const proxy = set.replicas[0]!.proxy
+    const { result, attempts } = await flowThrough(async () => {
+      await proxy.setMode({ kind: 'hang' })
+      await sleep(2000)
+      await proxy.setMode({ kind: 'pass' })
+    })
+    expectClean(result)
+    expectFailedOver(attempts)
+  })
+
+  it.each([500, 404, 429])(
+    'behavior: the flow completes cleanly when the primary answers HTTP %i',
+    async (status) => {
+      const proxy = set.replicas[0]!.proxy
+      const { result, attempts } = await flowThrough(async () => {
+        await proxy.setMode({
+          kind: 'http',
+          status,
+          body: status === 404 ? '<html>not found</html>' : 'error',
+        })
+        await sleep(1500)
+        await proxy.setMode({ kind: 'pass' })
+      })
+      expectClean(result)
+      expectFailedOver(attempts)
+    },
+  )
+
+  it('behavior: the flow completes cleanly when the primary is slowed by 800 ms', async () => {
+    const proxy = set.replicas[0]!.proxy
+    const { result, attempts } = await flowThrough(async () => {
+      await proxy.setMode({ kind: 'slow', delayMs: 800 })
+      await sleep(2500)
+      await proxy.setMode({ kind: 'pass' })
+    })
+    expectClean(result)
+    // Slow is not down: the primary kept answering (slowly).
+    expect(attempts.get(set.urls[0]!)?.success ?? 0).toBeGreaterThan(0)
+  })
+
+  it('behavior: the flow completes cleanly through a rolling restart of all three replicas', async () => {
+    const { result, attempts } = await flowThrough(async () => {
+      for (const r of set.replicas) {
+        await r.kill()
+        await sleep(500)
+        await r.restart()
+      }
+    })
+    expectClean(result)
+    for (const url of set.urls) expect(attempts.get(url)?.success ?? 0).toBeGreaterThan(0)
+  })
+
+  it('behavior: a primary lagging 20 blocks serves nothing while fresher replicas answer', async () => {
+    const lagging = set.replicas[0]!
+    lagging.holdReplication()
+    try {
+      await set.mineBlocks(20)
+      expect(await set.replicas[1]!.blockNumber()).toBe((await lagging.blockNumber()) + 20)
+      const { result, attempts } = await flowThrough(async () => {})
+      expectClean(result)
+      expect(attempts.get(set.urls[0]!)?.success ?? 0).toBe(0)
+    } finally {
+      await lagging.catchUp()
+    }
+  })
+
+  it('behavior: a wrong-chainId replica first in the list serves zero answers', async () => {
+    const wrong = await set.addMisconfiguredReplica({ chainId: 1338 })
+    const { result, attempts } = await flowThrough(async () => {}, [wrong.url, ...set.urls])
+    expectClean(result)
+    expect(attempts.get(wrong.url)?.success ?? 0).toBe(0)
+    expect(attempts.get(set.urls[0]!)?.success ?? 0).toBeGreaterThan(0)
+  })
+})
