@@ -9,6 +9,7 @@ import {
 } from '@steadfast/core'
 import { create as createKubo, type KuboRPCClient } from 'kubo-rpc-client'
 import { KUBO_CALL_RULES, type KuboCallRule } from './call-rules.js'
+import { endpointTarget } from './endpoint-target.js'
 import { InputNotReplayableError, StickyEndpointUnavailableError } from './errors/kubo-errors.js'
 import type { FailoverKubo, FailoverKuboOptions } from './failover-kubo-options.js'
 import { kuboProbe } from './kubo-probe.js'
@@ -91,8 +92,9 @@ export function createFailoverKubo(options: FailoverKuboOptions): FailoverKubo {
   const clientFor = (endpoint: Endpoint): KuboRPCClient => {
     let c = clients.get(endpoint.id)
     if (c === undefined) {
-      const headers = { ...(options.kubo?.headers as Record<string, string>), ...endpoint.headers }
-      c = createKubo({ ...options.kubo, url: endpoint.url, headers })
+      const target = endpointTarget(endpoint)
+      const headers = { ...(options.kubo?.headers as Record<string, string>), ...target.headers }
+      c = createKubo({ ...options.kubo, url: target.url, headers })
       clients.set(endpoint.id, c)
     }
     return c

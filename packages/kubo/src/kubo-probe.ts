@@ -1,4 +1,5 @@
-import type { Endpoint, Probe, ProbeResult } from '@steadfast/core'
+import { type Endpoint, type Probe, type ProbeResult, redactText } from '@steadfast/core'
+import { endpointTarget } from './endpoint-target.js'
 
 export interface KuboProbeOptions {
   /** Which command answers the probe. @default 'version' */
@@ -15,11 +16,12 @@ async function rpc(
   command: string,
   signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const base = endpoint.url.replace(/\/+$/, '')
+  const target = endpointTarget(endpoint)
+  const base = target.url.replace(/\/+$/, '')
   const prefix = /\/api\/v0$/.test(base) ? base : `${base}/api/v0`
   const response = await fetch(`${prefix}/${command}`, {
     method: 'POST',
-    headers: { ...endpoint.headers },
+    headers: target.headers,
     signal,
   })
   const text = await response.text()
@@ -40,7 +42,8 @@ export function kuboProbe(options: KuboProbeOptions = {}): Probe {
     try {
       await rpc(endpoint, command, signal)
     } catch (err) {
-      return { ok: false, details: `${command}: ${(err as Error).message}` }
+      const message = redactText((err as Error).message, [endpoint.url])
+      return { ok: false, details: `${command}: ${message}` }
     }
     const latencyMs = performance.now() - started
     const problems: string[] = []
@@ -56,7 +59,7 @@ export function kuboProbe(options: KuboProbeOptions = {}): Probe {
           problems.push(`repo size ${size} B > ${options.maxRepoSizeBytes} B`)
       }
     } catch (err) {
-      problems.push(`check failed: ${(err as Error).message}`)
+      problems.push(`check failed: ${redactText((err as Error).message, [endpoint.url])}`)
     }
     return problems.length > 0
       ? { ok: true, degraded: true, latencyMs, details: problems.join('; ') }

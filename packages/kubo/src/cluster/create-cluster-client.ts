@@ -7,6 +7,7 @@ import {
   type Probe,
   SteadfastError,
 } from '@steadfast/core'
+import { endpointTarget } from '../endpoint-target.js'
 import { kuboShouldFailover } from '../kubo-should-failover.js'
 import type { ClusterPin, ClusterPinOptions, ClusterPinStatusInfo } from './cluster-types.js'
 
@@ -51,9 +52,10 @@ async function request(
   path: string,
   signal: AbortSignal,
 ): Promise<unknown> {
-  const response = await fetch(`${endpoint.url.replace(/\/+$/, '')}${path}`, {
+  const target = endpointTarget(endpoint)
+  const response = await fetch(`${target.url.replace(/\/+$/, '')}${path}`, {
     method,
-    headers: { ...endpoint.headers },
+    headers: target.headers,
     signal,
   })
   const text = await response.text()

@@ -1,0 +1,78 @@
+import { createEndpointSet, type Endpoint } from '@steadfast/core'
+import { type IpfsNodeSet, startIpfsNodeSet } from '@steadfast/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createFailoverKubo, kuboProbe } from './index.js'
+
+function endpointOf(url: string): Endpoint {
+  return createEndpointSet({ endpoints: [url] }).endpoints[0] as Endpoint
+}
+
+function messages(error: unknown): string {
+  const out: string[] = []
+  for (let e = error; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause)
+    out.push(String((e as Error).message ?? e), String((e as { details?: string }).details ?? ''))
+  return out.join(' | ')
+}
+
+describe('kuboProbe and endpoint credentials (against one js-ipfs node)', () => {
+  let set: IpfsNodeSet
+  beforeAll(async () => {
+    set = await startIpfsNodeSet({ nodes: 1 })
+  })
+  afterAll(async () => {
+    await set?.close()
+  })
+
+  it('behavior: a live node passes the probe, a hung one fails it within the timeout', async () => {
+    const probe = kuboProbe()
+    const endpoint = endpointOf(set.urls[0] as string)
+    expect(await probe(endpoint, AbortSignal.timeout(2_000))).toMatchObject({ ok: true })
+    await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
+    try {
+      expect(await probe(endpoint, AbortSignal.timeout(300))).toMatchObject({ ok: false })
+    } finally {
+      await set.nodes[0]!.proxy.setMode({ kind: 'pass' })
+    }
+  })
+
+  it('behavior: too few swarm peers or a repo above the ceiling marks the node degraded', async () => {
+    const endpoint = endpointOf(set.urls[0] as string)
+    const signal = () => AbortSignal.timeout(5_000)
+    const peers = await kuboProbe({ minPeers: 1 })(endpoint, signal())
+    expect(peers).toMatchObject({ ok: true, degraded: true })
+    const repo = await kuboProbe({ maxRepoSizeBytes: 1 })(endpoint, signal())
+    expect(repo).toMatchObject({ ok: true, degraded: true })
+    expect(repo.details).toMatch(/repo size/)
+    expect(await kuboProbe({ maxRepoSizeBytes: 1e12 })(endpoint, signal())).toEqual({
+      ok: true,
+      latencyMs: expect.any(Number),
+    })
+  })
+
+  it('args: credentials in the URL travel as Basic auth and never appear in errors', async () => {
+    const proxy = set.nodes[0]!.proxy
+    const url = `http://alice:s3cr3t-pw@127.0.0.1:${proxy.port}`
+    const kubo = createFailoverKubo({ endpoints: [url], probe: false, attemptTimeoutMs: 2_000 })
+    try {
+      expect((await kubo.version()).version).toBeTypeOf('string')
+      let authorization: string | undefined
+      await proxy.setMode({
+        kind: 'http',
+        status: 502,
+        body: (request) => {
+          authorization = request.headers.authorization
+          return 'bad gateway'
+        },
+      })
+      const error = await kubo.version().catch((e: unknown) => e)
+      expect(authorization).toBe(`Basic ${Buffer.from('alice:s3cr3t-pw').toString('base64')}`)
+      expect(messages(error)).not.toMatch(/s3cr3t/)
+      const probed = await kuboProbe()(endpointOf(url), AbortSignal.timeout(2_000))
+      expect(probed.ok).toBe(false)
+      expect(probed.details).not.toMatch(/s3cr3t/)
+    } finally {
+      await proxy.setMode({ kind: 'pass' })
+      await kubo.failover.close()
+    }
+  })
+})
