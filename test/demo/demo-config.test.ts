@@ -142,6 +142,10 @@ ipfs:
 describe('demo command line', () => {
   it('args: defaults to a bounded run of all backends with chaos', () => {
     expect(parseDemoArgs([])).toMatchObject({ durationS: 75, chaos: true, only: undefined })
+    expect(parseDemoArgs(['--', '--duration', '30', '--only', 'evm,ipfs'])).toMatchObject({
+      durationS: 30,
+      only: ['evm', 'ipfs'],
+    })
   })
 
   it('error: refuses an out-of-range duration and an unknown backend', () => {

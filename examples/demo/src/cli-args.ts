@@ -40,7 +40,8 @@ nothing was lost.
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   let parsed: ReturnType<typeof parse>
   try {
-    parsed = parse(argv)
+    // `pnpm demo -- --duration 30` passes the `--` through: drop it.
+    parsed = parse(argv[0] === '--' ? argv.slice(1) : argv)
   } catch (e) {
     throw new DemoError('INVALID_ARGUMENT', (e as Error).message, { cause: e })
   }

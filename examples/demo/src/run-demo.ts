@@ -8,6 +8,7 @@ import { startRebalanceTrigger } from './monitor-trigger.js'
 import { renderSummary } from './summary/render-summary.js'
 import { EndpointStats } from './view/endpoint-stats.js'
 import { LiveView } from './view/live-view.js'
+import { Watchdog } from './watchdog.js'
 import type { BackendReport } from './workload/backend-report.js'
 
 export interface RunDemoOptions {
@@ -34,6 +35,8 @@ export interface DemoResultJson {
 
 /** Time left after the run for late events and commits to arrive before checking, ms. */
 const settleMs = 45_000
+/** Budgets of the phases around the run, ms (see Watchdog). */
+const budget = { start: 120_000, stop: 90_000, verify: settleMs + 45_000, close: 30_000 }
 
 export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: DemoResultJson }> {
   const out = o.out ?? process.stdout
@@ -43,6 +46,12 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   )
   const documents: BackendContext['documents'] = { ledger: undefined }
   const started = Date.now()
+  const watchdog = new Watchdog((phase, seconds) => {
+    out.write(`\n${pc.red(pc.bold(`TIMED OUT: ${phase} took over ${seconds} s`))}\n`)
+    // The testkit kills its child processes on exit.
+    process.exit(1)
+  })
+  watchdog.enter('starting the replica sets', budget.start)
 
   say(
     pc.bold(
@@ -98,6 +107,7 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   const onAbort = () => stop.abort()
   o.signal.addEventListener('abort', onAbort)
   const timer = setTimeout(() => stop.abort(), durationMs)
+  watchdog.enter('running the apps', durationMs + budget.stop)
   const runStarted = Date.now()
   say('')
   view.start()
@@ -113,12 +123,17 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   await Promise.all(backends.map((b) => b.run(stop.signal)))
   clearTimeout(timer)
   o.signal.removeEventListener('abort', onAbort)
+  watchdog.enter('healing the replicas the chaos script broke', budget.stop)
+  view.note('workload stopped; healing replicas')
   await chaos?.stop()
-  view.note('workload stopped; waiting for late events and commits, then verifying')
+  view.note('waiting for late events and commits, then verifying')
 
   const settle = AbortSignal.any([AbortSignal.timeout(settleMs), o.signal])
   const reports: BackendReport[] = []
-  for (const b of backends) reports.push(await b.finish(settle))
+  for (const b of backends) {
+    watchdog.enter(`verifying ${b.name}`, budget.verify)
+    reports.push(await b.finish(settle))
+  }
   view.stop()
   const elapsedMs = Date.now() - runStarted
   const injected = chaos?.injected ?? { kill: 0, hang: 0, lag: 0, rebalance: 0 }
@@ -133,10 +148,12 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   })
   for (const line of summary.lines) say(line)
 
+  watchdog.enter('closing', budget.close)
   for (const u of unsubscribe) u()
   stats.close()
   await trigger.close()
   await Promise.allSettled(backends.map((b) => b.close()))
+  watchdog.stop()
   const json: DemoResultJson = {
     ok: summary.ok,
     elapsedMs,
