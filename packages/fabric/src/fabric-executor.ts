@@ -5,6 +5,7 @@ import { attemptCallOptions } from './call-options.js'
 import { markFailure } from './classify-failure.js'
 import type { ConnectionPool } from './connection-pool.js'
 import type { FabricDeadlines } from './failover-options.js'
+import { linkedSignal } from './linked-signal.js'
 import type { PeerConnection } from './peer-connection.js'
 import type { FabricOperation, FabricShouldFailover } from './should-failover.js'
 
@@ -72,10 +73,8 @@ export class FabricExecutor {
       async (endpoint, ctx) => {
         const conn = this.#o.pool.get(endpoint)
         const release = conn.track()
-        const attemptSignal = AbortSignal.any(
-          signal ? [ctx.signal, conn.drainSignal, signal] : [ctx.signal, conn.drainSignal],
-        )
-        const options = attemptCallOptions(deadlineMs, attemptSignal, defaults, callOptions)
+        const linked = linkedSignal([ctx.signal, conn.drainSignal, signal])
+        const options = attemptCallOptions(deadlineMs, linked.signal, defaults, callOptions)
         try {
           return await fn(conn, options, ctx.attempt)
         } catch (error) {
@@ -85,6 +84,7 @@ export class FabricExecutor {
           )
           throw error
         } finally {
+          linked.dispose()
           release()
         }
       },

@@ -6,6 +6,7 @@ import { chainHeight } from './chain-height.js'
 import { StreamEndedError } from './errors/fabric-errors.js'
 import type { EventCursor } from './event-cursor.js'
 import type { FailoverRuntime } from './failover-runtime.js'
+import { linkedSignal } from './linked-signal.js'
 import type { PeerConnection } from './peer-connection.js'
 
 /** Opens the underlying stream on one peer's gateway from a position. */
@@ -33,6 +34,8 @@ interface Held<T> {
   /** The first read, started at open so a stream error always has a reader. */
   prefetched: Promise<IteratorResult<T>> | undefined
   handover: boolean
+  /** Lets go of the abort sources. */
+  dispose(): void
 }
 
 const LEAVE_STATES: ReadonlySet<EndpointState> = new Set([
@@ -116,8 +119,7 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
     if (this.#abort.signal.aborted) return
     this.#abort.abort()
     for (const dispose of this.#disposers.splice(0)) dispose()
-    this.#held?.stream.close()
-    this.#held = undefined
+    if (this.#held) this.#release(this.#held)
   }
 
   [Symbol.dispose](): void {
@@ -176,6 +178,7 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
 
   #release(held: Held<T>): void {
     held.stream.close()
+    held.dispose()
     if (this.#held === held) this.#held = undefined
   }
 
@@ -225,15 +228,21 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
 
   async #open(endpoint: Endpoint): Promise<Held<T>> {
     const conn = this.#rt.pool.get(endpoint)
-    const signal = AbortSignal.any([this.#abort.signal, conn.drainSignal])
-    const options = attemptCallOptions(undefined, signal, this.#o.defaults, this.#o.perCall)
-    const stream = await this.#o.opener(conn.gateway, this.#o.cursor.position(), options)
+    const linked = linkedSignal([this.#abort.signal, conn.drainSignal])
+    const options = attemptCallOptions(undefined, linked.signal, this.#o.defaults, this.#o.perCall)
+    let stream: CloseableAsyncIterable<T>
+    try {
+      stream = await this.#o.opener(conn.gateway, this.#o.cursor.position(), options)
+    } catch (error) {
+      linked.dispose()
+      throw error
+    }
     const iterator = stream[Symbol.asyncIterator]()
     // grpc-js emits a stream's error as an event: without a pending read, a stream cancelled
     // before the application iterates would crash the process with an unhandled 'error'.
     const prefetched = iterator.next()
     prefetched.catch(() => {})
-    return { conn, stream, iterator, prefetched, handover: false }
+    return { conn, stream, iterator, prefetched, handover: false, dispose: linked.dispose }
   }
 
   #backoff(): Promise<void> {

@@ -32,7 +32,7 @@ afterAll(async () => {
 function open(extra: Partial<FailoverConnectOptions>) {
   const gateway = connectFailover({
     ...baseOptions(target),
-    health: { intervalMs: 200, timeoutMs: 1_000, rise: 1, fall: 1 },
+    health: { intervalMs: 200, timeoutMs: 3_000, rise: 1, fall: 1 },
     ...extra,
   })
   gateways.push(gateway)
@@ -53,8 +53,10 @@ describe('health and connection rotation', () => {
     await contract.evaluateTransaction('GetAllAssets')
     healthzStatus = 503
     try {
-      await vi.waitFor(() => expect(gateway.status()[0]?.state).toBe('unhealthy'), 10_000)
-      expect(gateway.status()[0]?.lastError).toContain('healthz answered 503')
+      await vi.waitFor(() => {
+        expect(gateway.status()[0]).toMatchObject({ state: 'unhealthy' })
+        expect(gateway.status()[0]?.lastError).toContain('healthz answered 503')
+      }, 10_000)
       expect(gateway.endpointSet.current()?.id).toBe(second.id)
     } finally {
       healthzStatus = 200
