@@ -1,0 +1,260 @@
+/**
+ * @steadfast/ethers on the testkit's EVM replica set (3 ganache replicas behind fault proxies):
+ * - healthy overhead of FailoverProvider against plain JsonRpcProvider on the same node, with the
+ *   same ethers batching settings (ratio of mean latency);
+ * - per fault on the primary (kill, hang, HTTP 500), under a steady read load: recovery time
+ *   (longest stretch without a successful call), failed calls and p99 — FailoverProvider, ethers
+ *   FallbackProvider and viem `fallback` side by side, in the same run.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  FallbackProvider,
+  FetchRequest,
+  JsonRpcProvider,
+  Network,
+} from '../packages/ethers/node_modules/ethers/lib.esm/index.js'
+import {
+  createPublicClient,
+  defineChain,
+  fallback,
+  http,
+} from '../packages/ethers/node_modules/viem/_esm/index.js'
+import { FailoverProvider } from '../packages/ethers/src/index.js'
+import { type EvmReplicaSet, startEvmReplicaSet } from '../packages/testkit/src/evm/index.js'
+import type { BenchContext } from './index.js'
+
+type Read = () => Promise<unknown>
+interface Client {
+  name: string
+  read: Read
+  close(): Promise<void> | void
+}
+interface Sample {
+  start: number
+  end: number
+  ok: boolean
+}
+
+const ATTEMPT_TIMEOUT_MS = 1000
+const ethersOptions = {
+  staticNetwork: true,
+  cacheTimeout: -1,
+  batchStallTime: 10,
+  batchMaxCount: 100,
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN
+}
+
+function plain(url: string): JsonRpcProvider {
+  const req = new FetchRequest(url)
+  req.timeout = ATTEMPT_TIMEOUT_MS
+  return new JsonRpcProvider(req, Network.from(1337), ethersOptions)
+}
+
+function clients(set: EvmReplicaSet, address: string): (() => Client)[] {
+  const chain = defineChain({
+    id: set.chainId,
+    name: 'bench',
+    nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [...set.urls] } },
+  })
+  return [
+    () => {
+      const p = new FailoverProvider([...set.urls], 1337, {
+        ...ethersOptions,
+        attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+        probeIntervalMs: 500,
+        probeTimeoutMs: 500,
+      })
+      return { name: 'FailoverProvider', read: () => p.getBalance(address), close: () => p.close() }
+    },
+    () => {
+      const inner = set.urls.map((url, i) => ({
+        provider: plain(url),
+        priority: i + 1,
+        stallTimeout: 400,
+        weight: 1,
+      }))
+      const p = new FallbackProvider(inner, Network.from(1337), { quorum: 1, cacheTimeout: -1 })
+      return {
+        name: 'ethers FallbackProvider',
+        read: () => p.getBalance(address),
+        close: () => {
+          p.destroy()
+          for (const i of inner) i.provider.destroy()
+        },
+      }
+    },
+    () => {
+      const client = createPublicClient({
+        chain,
+        transport: fallback(
+          set.urls.map((url) => http(url, { timeout: ATTEMPT_TIMEOUT_MS, retryCount: 0 })),
+          { retryCount: 1 },
+        ),
+      })
+      return {
+        name: 'viem fallback',
+        read: () => client.getBalance({ address: address as `0x${string}` }),
+        close: () => {},
+      }
+    },
+  ]
+}
+
+/** Runs `workers` loops of `read` for `ms`, calling `fault` at `faultAt` ms. */
+async function load(
+  read: Read,
+  ms: number,
+  workers: number,
+  fault?: { at: number; run: () => Promise<void> },
+) {
+  const samples: Sample[] = []
+  const t0 = performance.now()
+  let faultStart = Number.NaN
+  let faultRun: Promise<void> | undefined
+  if (fault) {
+    faultRun = sleep(fault.at).then(() => {
+      faultStart = performance.now()
+      return fault.run()
+    })
+  }
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() - t0 < ms) {
+        const start = performance.now()
+        const ok = await read().then(
+          () => true,
+          () => false,
+        )
+        samples.push({ start, end: performance.now(), ok })
+        await sleep(10)
+      }
+    }),
+  )
+  await faultRun
+  return { samples, faultStart }
+}
+
+function summarize(samples: Sample[], faultStart: number) {
+  const lat = samples.filter((s) => s.ok).map((s) => s.end - s.start)
+  const ends = samples
+    .filter((s) => s.ok && s.end >= faultStart)
+    .map((s) => s.end)
+    .sort((a, b) => a - b)
+  let gap = 0
+  let prev = faultStart
+  for (const e of ends) {
+    gap = Math.max(gap, e - prev)
+    prev = e
+  }
+  return {
+    calls: samples.length,
+    failed: samples.filter((s) => !s.ok).length,
+    p50: quantile(lat, 0.5).toFixed(1),
+    p99: quantile(lat, 0.99).toFixed(1),
+    recoveryMs: Number.isNaN(faultStart) ? '-' : gap.toFixed(0),
+  }
+}
+
+async function healthy(ctx: BenchContext, set: EvmReplicaSet, address: string) {
+  const rows: Record<string, string | number>[] = []
+  const candidates: Client[] = [
+    (() => {
+      const p = plain(set.urls[0]!)
+      return {
+        name: 'JsonRpcProvider',
+        read: () => p.getBalance(address),
+        close: () => p.destroy(),
+      }
+    })(),
+    clients(set, address)[0]!(),
+  ]
+  const means: number[] = []
+  for (const c of candidates) {
+    await c.read() // warm-up: connection, first probe round
+    for (const workers of [1, 8]) {
+      const { samples } = await load(c.read, ctx.quick ? 1500 : 4000, workers)
+      const lat = samples.map((s) => s.end - s.start)
+      const mean = lat.reduce((a, b) => a + b, 0) / lat.length
+      if (workers === 1) means.push(mean)
+      rows.push({
+        client: c.name,
+        workers,
+        calls: samples.length,
+        meanMs: mean.toFixed(2),
+        p99Ms: quantile(lat, 0.99).toFixed(2),
+      })
+    }
+    await c.close()
+  }
+  rows.push({
+    client: 'ratio (Failover / JsonRpc, 1 worker)',
+    workers: 1,
+    calls: '-',
+    meanMs: ((means[1] ?? 0) / (means[0] ?? 1)).toFixed(2),
+    p99Ms: '-',
+  })
+  ctx.table('ethers: healthy overhead, same node, same batching (getBalance)', rows)
+}
+
+async function faults(ctx: BenchContext, set: EvmReplicaSet, address: string) {
+  const window = ctx.quick ? 1500 : 3000
+  const duration = ctx.quick ? 5000 : 8000
+  const primary = set.replicas[0]!
+  const scenarios: { name: string; run: () => Promise<void> }[] = [
+    {
+      name: 'kill',
+      run: async () => {
+        await primary.kill()
+        await sleep(window)
+        await primary.restart()
+      },
+    },
+    {
+      name: 'hang',
+      run: async () => {
+        await primary.proxy.setMode({ kind: 'hang' })
+        await sleep(window)
+        await primary.proxy.setMode({ kind: 'pass' })
+      },
+    },
+    {
+      name: 'HTTP 500',
+      run: async () => {
+        await primary.proxy.setMode({ kind: 'http', status: 500, body: 'error' })
+        await sleep(window)
+        await primary.proxy.setMode({ kind: 'pass' })
+      },
+    },
+  ]
+  const rows: Record<string, string | number>[] = []
+  for (const scenario of scenarios) {
+    for (const make of clients(set, address)) {
+      const c = make()
+      await c.read().catch(() => {})
+      const { samples, faultStart } = await load(c.read, duration, 4, {
+        at: 1000,
+        run: scenario.run,
+      })
+      rows.push({ fault: scenario.name, client: c.name, ...summarize(samples, faultStart) })
+      await c.close()
+      await set.sync()
+    }
+  }
+  ctx.table(`ethers: fault on the primary for ${window} ms under 4 concurrent readers (ms)`, rows)
+}
+
+export default async function run(ctx: BenchContext): Promise<void> {
+  const set = await startEvmReplicaSet({ replicas: 3, chainId: 1337 })
+  try {
+    const address = set.accounts[0]!.address
+    await healthy(ctx, set, address)
+    await faults(ctx, set, address)
+  } finally {
+    await set.close()
+  }
+}
