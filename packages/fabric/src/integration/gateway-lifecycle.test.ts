@@ -114,6 +114,18 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
     expect(numbers).toEqual([1, 2])
   })
 
+  it('error: a Deliver status answered by Fabric ends the stream as is, not retried', async () => {
+    // The test peers answer DeliverWithPrivateData with BAD_REQUEST.
+    const net = gateway.getNetwork(target.channelName)
+    const stream = await net.getBlockAndPrivateDataEvents({ startBlock: 0n })
+    const drain = async () => {
+      for await (const _ of stream) {
+        // nothing is expected
+      }
+    }
+    await expect(drain()).rejects.toThrow(/Unexpected status response: 400/)
+  })
+
   it('error: a chaincode error is returned as is after one attempt', async () => {
     const r = await attemptsOf(() => contract().evaluateTransaction('ReadAsset', 'missing'))
     expect(r.error).toMatchObject({ name: 'GatewayError', code: grpc.status.UNKNOWN })
