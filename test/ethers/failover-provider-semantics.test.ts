@@ -15,6 +15,7 @@ import { compileToken } from './support/token.js'
 // each test isolates one rule of the provider.
 let node: Ganache
 let wrongChain: Ganache
+let behind: Ganache
 let proxies: FaultProxy[]
 let urls: string[]
 const open: FailoverProvider[] = []
@@ -51,14 +52,18 @@ function countAttempts(p: FailoverProvider) {
 const deployer = () => Wallet.fromPhrase(MNEMONIC)
 
 beforeAll(async () => {
-  ;[node, wrongChain] = await Promise.all([startGanache(1337), startGanache(1338)])
+  ;[node, wrongChain, behind] = await Promise.all([
+    startGanache(1337),
+    startGanache(1338),
+    startGanache(1337),
+  ])
   proxies = await Promise.all([0, 1, 2].map(() => startFaultProxy({ target: { port: node.port } })))
   urls = proxies.map((p) => p.url())
 })
 afterAll(async () => {
   await Promise.all(open.map((p) => p.close()))
   await Promise.all(proxies.map((p) => p.close()))
-  await Promise.all([node?.close(), wrongChain?.close()])
+  await Promise.all([node?.close(), wrongChain?.close(), behind?.close()])
 })
 beforeEach(async () => {
   await Promise.all(proxies.map((p) => p.setMode({ kind: 'pass' })))
@@ -236,5 +241,71 @@ describe('FailoverProvider semantics (one ganache behind three fault proxies)', 
       tessera.closeAllConnections()
       await new Promise((r) => tessera.close(r))
     }
+  })
+
+  it('behavior: constructing a provider makes no network call', async () => {
+    const own = await startFaultProxy({ target: { port: node.port } })
+    try {
+      const p = provider([own.url()])
+      await new Promise((r) => setTimeout(r, 300))
+      expect(own.stats().connections).toBe(0)
+      await p.getBlockNumber()
+      expect(own.stats().connections).toBeGreaterThan(0)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('behavior: a block number never goes below one already reported', async () => {
+    const ahead = await startFaultProxy({ target: { port: node.port } })
+    try {
+      const p = provider([ahead.url(), behind.url], { maxLag: 1000 })
+      const attempts = countAttempts(p)
+      await p.send('evm_mine', [])
+      const high = await p.getBlockNumber()
+      expect(Number(await p.provider.send('eth_blockNumber', []))).toBe(high)
+      await ahead.setMode({ kind: 'down' })
+      const later = await p.getBlockNumber()
+      expect(attempts(behind.url).ok).toBeGreaterThan(0)
+      expect(later).toBeGreaterThanOrEqual(high)
+    } finally {
+      await ahead.close()
+    }
+  })
+
+  it('behavior: a hedged read is answered by the second replica while the first is slow', async () => {
+    await proxies[0]!.setMode({ kind: 'slow', delayMs: 800 })
+    const p = provider(urls, {
+      preset: 'balanced',
+      policy: 'priority',
+      hedge: { delayMs: 50 },
+      probeTimeoutMs: 3000,
+    })
+    const hedged: string[] = []
+    p.endpointSet.on('attempt', (e) => {
+      if (e.hedged && e.outcome === 'success') hedged.push(e.url)
+    })
+    await p.getBalance(deployer().address)
+    expect(hedged).toContain(urls[1])
+  })
+
+  it('behavior: close() leaves no socket or timer of the provider behind', async () => {
+    await Promise.all(open.splice(0).map((p) => p.close()))
+    await new Promise((r) => setTimeout(r, 200))
+    const count = () => {
+      const all = process.getActiveResourcesInfo()
+      return {
+        sockets: all.filter((r) => r === 'TCPSocketWrap').length,
+        timers: all.filter((r) => r === 'Timeout').length,
+      }
+    }
+    const before = count()
+    const p = new FailoverProvider([...urls], 1337, options)
+    await p.getBlockNumber()
+    await p.close()
+    await new Promise((r) => setTimeout(r, 200))
+    const after = count()
+    expect(after.sockets).toBeLessThanOrEqual(before.sockets)
+    expect(after.timers).toBeLessThanOrEqual(before.timers)
   })
 })

@@ -70,7 +70,7 @@ export interface FailoverProviderOptions extends JsonRpcApiProviderOptions {
 export const PRESETS: Readonly<Record<FailoverPreset, Partial<FailoverProviderOptions>>> =
   Object.freeze({
     activeBackup: { policy: 'priority', failbackAfterMs: 30_000, hedge: false },
-    balanced: { policy: 'leastLatency', hedge: { delayMs: 'adaptive', max: 1 } },
+    balanced: { policy: 'leastLatency', hedge: { delayMs: 'adaptive', max: 2 } },
   })
 
 const ETHERS_KEYS = [
