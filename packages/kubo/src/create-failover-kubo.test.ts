@@ -192,6 +192,26 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
     expect(failures).toContain(node0())
   })
 
+  it('behavior: a read is hedged to a second node while the first is slow, and the hedge wins', async () => {
+    const hedged: { endpoint: string; outcome: string }[] = []
+    const off = kubo.failover.set.on('attempt', (e) => {
+      if (e.hedged) hedged.push({ endpoint: e.endpoint, outcome: e.outcome })
+    })
+    try {
+      await set.nodes[0]!.proxy.setMode({ kind: 'slow', delayMs: 1_200 })
+      // Let the client drop its pooled sockets (reset by the mode change): a fresh one is slow.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const block = await kubo.block.get(smallCid as never)
+      expect(block.byteLength).toBeGreaterThan(0)
+      expect(hedged).toContainEqual({
+        endpoint: expect.not.stringMatching(node0()),
+        outcome: 'success',
+      })
+    } finally {
+      off()
+    }
+  })
+
   it('error: plain kubo-rpc-client fails against the same kill, hang and HTTP 500 faults', async () => {
     const plain = create({ url: set.urls[0] as string })
     await set.nodes[0]!.proxy.setMode({ kind: 'http', status: 500, body: 'Internal Server Error' })
