@@ -198,7 +198,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
       if (e.hedged) hedged.push({ endpoint: e.endpoint, outcome: e.outcome })
     })
     try {
-      await set.nodes[0]!.proxy.setMode({ kind: 'slow', delayMs: 1_200 })
+      await set.nodes[0]!.proxy.setMode({ kind: 'slow', delayMs: 3_000 })
       // Let the client drop its pooled sockets (reset by the mode change): a fresh one is slow.
       await new Promise((resolve) => setTimeout(resolve, 200))
       const block = await kubo.block.get(smallCid as never)
