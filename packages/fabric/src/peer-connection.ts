@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import {
   Client,
   type ClientOptions,
@@ -29,6 +30,8 @@ export class PeerConnection {
   #idle: (() => void) | undefined
 
   constructor(endpoint: Endpoint, peer: FabricPeerConfig, options: FailoverConnectOptions) {
+    // Every call in flight listens to the drain signal (and lets go when it ends).
+    setMaxListeners(0, this.#drain.signal)
     this.endpoint = endpoint
     this.client = new Client(peer.address, channelCredentials(peer), channelOptions(peer, options))
     const { peers: _peers, ...connectOptions } = options
