@@ -255,6 +255,23 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
     expect(pins[0]).toBe(0)
   })
 
+  it('behavior: an addAll of one-shot files retried after a hang yields every CID once', async () => {
+    const files = [pattern(300_000, 5), pattern(200_000, 6)]
+    const expected = await Promise.all(
+      files.map(async (f) => (await direct[2]!.add(f, { onlyHash: true })).cid.toString()),
+    )
+    await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
+    failures.length = 0
+    const source = async function* () {
+      yield { path: 'a.bin', content: oneShot(files[0]!, 65_536) }
+      yield { path: 'b.bin', content: oneShot(files[1]!, 65_536) }
+    }
+    const results: string[] = []
+    for await (const r of kubo.addAll(source())) results.push(r.cid.toString())
+    expect(failures).toContain(node0())
+    expect(results).toEqual(expected)
+  })
+
   it('error: a one-shot stream larger than maxReplayBytes is not retried and says why', async () => {
     const small = createFailoverKubo({
       endpoints: set.urls,
