@@ -188,6 +188,35 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
     expect(numbers).toEqual([0, 1, 2])
   })
 
+  it('behavior: a rebalance lets an in-flight call finish on the old connection, then replaces it', async () => {
+    const peerIndex = target.peers.findIndex((p) => p.id === gateway.endpointSet.current()?.id)
+    const before = target.faults[peerIndex]?.connections?.() ?? 0
+    // The peer's answer is held back 300 ms on the client: the call is in flight meanwhile.
+    const holdAnswer: Interceptor = (options, nextCall) =>
+      new grpc.InterceptingCall(nextCall(options), {
+        start(metadata, _listener, next) {
+          next(metadata, {
+            onReceiveStatus(status, nextStatus) {
+              setTimeout(() => nextStatus(status), 300)
+            },
+          })
+        },
+      })
+    const inFlight = contract()
+      .newProposal('ReadAsset', { arguments: ['b1'] })
+      .evaluate({ interceptors: [holdAnswer] })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    gateway.rebalance({ reason: 'test' })
+    const outcomes: string[] = []
+    const off = gateway.endpointSet.on('attempt', (e) => outcomes.push(e.outcome))
+    expect(JSON.parse(text(await inFlight)).ID).toBe('b1')
+    off()
+    // Finished where it started (no failure, no second attempt); new calls use a new connection.
+    expect(outcomes).toEqual(['success'])
+    await contract().evaluateTransaction('ReadAsset', 'b1')
+    expect(target.faults[peerIndex]?.connections?.()).toBeGreaterThan(before)
+  })
+
   it('behavior: the commit status is asked of another peer when the submitting one dies', async () => {
     const current = gateway.endpointSet.current()?.id
     const index = target.peers.findIndex((p) => p.id === current)
