@@ -183,47 +183,6 @@ describe('FailoverProvider semantics (one ganache behind three fault proxies)', 
     session.destroy()
   })
 
-  it('behavior: contract.on delivers every event exactly once while the filter replica is down', async () => {
-    const p = provider()
-    const { abi, bytecode } = compileToken()
-    const token = (await (
-      await new ContractFactory(abi as never, bytecode, deployer().connect(p)).deploy(1000n)
-    ).waitForDeployment()) as unknown as Contract
-    const seen = new Map<string, number>()
-    await token.on(
-      'Transfer',
-      (
-        _f: string,
-        _t: string,
-        _v: bigint,
-        ev: { log: { transactionHash: string; index: number } },
-      ) => {
-        const key = `${ev.log.transactionHash}:${ev.log.index}`
-        seen.set(key, (seen.get(key) ?? 0) + 1)
-      },
-    )
-    const to = Wallet.createRandom().address
-    const hashes: string[] = []
-    const send = async () => {
-      const tx = await token.getFunction('transfer')(to, 1n)
-      await tx.wait()
-      hashes.push(tx.hash)
-    }
-    for (let i = 0; i < 3; i++) await send()
-    await vi.waitFor(() => expect(seen.size).toBeGreaterThanOrEqual(3), { timeout: 10_000 })
-    await proxies[0]!.setMode({ kind: 'down' })
-    for (let i = 0; i < 3; i++) await send()
-    await proxies[0]!.setMode({ kind: 'pass' })
-    for (let i = 0; i < 2; i++) await send()
-    await vi.waitFor(
-      () => expect(hashes.every((h) => [...seen.keys()].some((k) => k.startsWith(h)))).toBe(true),
-      { timeout: 15_000 },
-    )
-    await new Promise((r) => setTimeout(r, 500))
-    expect([...seen.values()].every((n) => n === 1)).toBe(true)
-    await token.removeAllListeners()
-  })
-
   it('behavior: a replica whose Tessera upcheck fails is taken out of service', async () => {
     let body = "I'm up!"
     const tessera = http.createServer((_req, res) => res.end(body))

@@ -26,7 +26,7 @@ function expectClean(r: FlowResult) {
 }
 
 /** Attempts per endpoint url (redacted) and outcome, from the set's events. */
-type Attempts = Map<string, { success: number; failure: number }>
+type Attempts = Map<string, { success: number; failure: number; leftHealthy: boolean }>
 
 async function flowThrough(
   fault: () => Promise<void>,
@@ -35,9 +35,14 @@ async function flowThrough(
   const provider = new FailoverProvider([...urls], set.chainId, options)
   const attempts: Attempts = new Map()
   provider.endpointSet.on('attempt', (e) => {
-    const row = attempts.get(e.url) ?? { success: 0, failure: 0 }
+    const row = attempts.get(e.url) ?? { success: 0, failure: 0, leftHealthy: false }
     if (e.outcome === 'success' || e.outcome === 'fatal') row.success++
     else if (e.outcome === 'failure') row.failure++
+    attempts.set(e.url, row)
+  })
+  provider.endpointSet.on('stateChange', (e) => {
+    const row = attempts.get(e.url) ?? { success: 0, failure: 0, leftHealthy: false }
+    if (e.from === 'healthy') row.leftHealthy = true
     attempts.set(e.url, row)
   })
   const log: string[] = []
@@ -62,9 +67,10 @@ async function flowThrough(
   }
 }
 
-/** The fault hit the primary (failed attempts there) and others served. */
+/** The fault hit the primary (failed calls there, or its probe saw it) and others served. */
 function expectFailedOver(attempts: Attempts) {
-  expect(attempts.get(set.urls[0]!)?.failure ?? 0).toBeGreaterThan(0)
+  const primary = attempts.get(set.urls[0]!)
+  expect((primary?.failure ?? 0) > 0 || primary?.leftHealthy === true).toBe(true)
   expect(attempts.get(set.urls[1]!)?.success ?? 0).toBeGreaterThan(0)
 }
 
