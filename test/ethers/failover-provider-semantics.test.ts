@@ -183,6 +183,14 @@ describe('FailoverProvider semantics (one ganache behind three fault proxies)', 
     session.destroy()
   })
 
+  it('behavior: a replica below minPeers or failing the raft check is degraded yet still answers', async () => {
+    const p = provider([urls[0]!], { probe: { minPeers: 1, consensus: 'raft' } })
+    expect(await p.getBlockNumber()).toBeGreaterThanOrEqual(0)
+    await vi.waitFor(() => expect(p.status()[0]?.state).toBe('degraded'), { timeout: 10_000 })
+    expect(p.status()[0]?.reason).toMatch(/peers 0 < 1/)
+    expect(await p.getBlockNumber()).toBeGreaterThanOrEqual(0)
+  })
+
   it('behavior: a replica whose Tessera upcheck fails is taken out of service', async () => {
     let body = "I'm up!"
     const tessera = http.createServer((_req, res) => res.end(body))
