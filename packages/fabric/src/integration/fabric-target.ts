@@ -63,6 +63,15 @@ export interface FabricTarget {
   close(): Promise<void>
 }
 
+/**
+ * Asset ids unique to this run: real peers keep their ledger between runs (and the test files
+ * of one run share it), so every test names its assets with this prefix.
+ */
+export function assetId(name: string): string {
+  return `${RUN}-${name}`
+}
+const RUN = `t${Date.now().toString(36)}${process.pid.toString(36)}`
+
 /** The connectFailover options every test starts from: the target's peers and identity. */
 export function baseOptions(target: FabricTarget) {
   return {

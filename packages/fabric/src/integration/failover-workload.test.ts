@@ -1,8 +1,9 @@
 import * as grpc from '@grpc/grpc-js'
-import { type Contract, connect, type Gateway } from '@hyperledger/fabric-gateway'
+import type { Contract } from '@hyperledger/fabric-gateway'
 import { connectFailover, type FailoverGateway } from '@steadfast/fabric'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  assetId,
   baseOptions,
   type FabricTarget,
   type PeerFaults,
@@ -24,7 +25,7 @@ let gateway: FailoverGateway
 let contract: Contract
 let listeners: Listeners
 const committed: string[] = []
-const SEED = 'seed-asset'
+const SEED = assetId('seed-asset')
 
 beforeAll(async () => {
   target = await startFabricTarget(3)
@@ -80,7 +81,7 @@ async function scenario(
   const evaluations = evaluateLoop(contract, SEED)
   let plainError: unknown
   const result = await submitWorkload(contract, {
-    prefix,
+    prefix: assetId(prefix),
     count: SUBMITS_PER_SCENARIO,
     onProgress: async (done) => {
       if (done === 8) {
@@ -124,7 +125,11 @@ describe('Fabric failover gateway under faults of the connected peer', () => {
       () => faults().resume(),
       (plain) => plain.evaluateTransaction('ReadAsset', SEED),
     )
-    expect(r.plainError).toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED })
+    // A hung peer: the plain call hits its deadline. (Real peers hang through a proxy, which
+    // first resets open connections: the plain client then fails UNAVAILABLE while reconnecting.)
+    const expected = [grpc.status.DEADLINE_EXCEEDED]
+    if (target.external) expected.push(grpc.status.UNAVAILABLE)
+    expect(expected).toContain((r.plainError as { code?: number } | undefined)?.code)
     // Probes (unhealthy) or call failures (ejected) took the hung peer out of rotation.
     expect(r.states.filter((s) => s === 'unhealthy' || s === 'ejected')).not.toEqual([])
   })
@@ -145,7 +150,7 @@ describe('Fabric failover gateway under faults of the connected peer', () => {
     async () => {
       const lag = (on: boolean) => async () => faults().setLag?.(on)
       const r = await scenario('lag', lag(true), lag(false), (plain) =>
-        plain.submitTransaction('CreateAsset', 'plain-lag', 'x', '1', 'y', '1'),
+        plain.submitTransaction('CreateAsset', assetId('plain-lag'), 'x', '1', 'y', '1'),
       )
       // Plain fabric-gateway waits for a commit the lagging peer never sees.
       expect(r.plainError).toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED })
@@ -196,9 +201,15 @@ describe('Fabric failover gateway under faults of the connected peer', () => {
         .txs.filter((t) => t.valid)
         .map((t) => t.transactionId),
     )
-    await waitUntil(() => listeners.events.length >= validTxs.length)
-    expect(listeners.events.map((e) => e.transactionId)).toEqual(validTxs)
-    for (const txId of committed) expect(validTxs).toContain(txId)
+    const ours = new Set(committed)
+    const eventTxs = () => listeners.events.map((e) => e.transactionId)
+    await waitUntil(() => eventTxs().filter((t) => ours.has(t)).length >= committed.length)
+    // Every committed transaction's event exactly once, in ledger order; no event twice.
+    expect(eventTxs().filter((t) => ours.has(t))).toEqual(validTxs.filter((t) => ours.has(t)))
+    expect(new Set(eventTxs()).size).toBe(eventTxs().length)
+    expect(validTxs.filter((t) => ours.has(t))).toHaveLength(committed.length)
+    // On testkit's peers nobody else writes: the two streams match entirely.
+    if (!target.external) expect(eventTxs()).toEqual(validTxs)
     expect(listeners.errors).toEqual([])
   })
 })

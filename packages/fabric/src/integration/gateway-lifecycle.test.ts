@@ -4,7 +4,7 @@ import type { Interceptor } from '@grpc/grpc-js'
 import * as grpc from '@grpc/grpc-js'
 import { connectFailover, type FailoverGateway } from '@steadfast/fabric'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { baseOptions, type FabricTarget, startFabricTarget } from './fabric-target.js'
+import { assetId, baseOptions, type FabricTarget, startFabricTarget } from './fabric-target.js'
 
 let target: FabricTarget
 let gateway: FailoverGateway
@@ -62,14 +62,14 @@ function attemptsOf(run: () => Promise<unknown>) {
 
 describe('connectFailover: the fabric-gateway API over several peers', () => {
   it('behavior: submits and evaluates with the one changed call', async () => {
-    await contract().submitTransaction('CreateAsset', 'b1', 'blue', '5', 'Tom', '300')
-    const read = JSON.parse(text(await contract().evaluateTransaction('ReadAsset', 'b1')))
+    await contract().submitTransaction('CreateAsset', assetId('b1'), 'blue', '5', 'Tom', '300')
+    const read = JSON.parse(text(await contract().evaluateTransaction('ReadAsset', assetId('b1'))))
     expect(read.Owner).toBe('Tom')
   })
 
   it('behavior: a submit whose answer is lost is re-sent as the same signed transaction and commits once', async () => {
     const tx = await contract()
-      .newProposal('CreateAsset', { arguments: ['lost1', 'red', '1', 'Ann', '1'] })
+      .newProposal('CreateAsset', { arguments: [assetId('lost1'), 'red', '1', 'Ann', '1'] })
       .endorse()
     const submitted = await tx.submit({ interceptors: [replaceAnswers(LOST)] })
     const status = await submitted.getStatus()
@@ -85,7 +85,7 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
 
   it('behavior: a re-send refused as a duplicate counts as accepted once the commit status confirms it', async () => {
     const tx = await contract()
-      .newProposal('CreateAsset', { arguments: ['dup1', 'red', '1', 'Ann', '1'] })
+      .newProposal('CreateAsset', { arguments: [assetId('dup1'), 'red', '1', 'Ann', '1'] })
       .endorse()
     // Attempt 1 reaches the orderer but its answer is lost; a real Fabric could refuse the
     // re-send of the same transaction id: that refusal means "already accepted".
@@ -142,7 +142,10 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
   })
 
   it('error: an aborted signal cancels the call', async () => {
-    const r = contract().evaluate('ReadAsset', { arguments: ['b1'], signal: AbortSignal.abort() })
+    const r = contract().evaluate('ReadAsset', {
+      arguments: [assetId('b1')],
+      signal: AbortSignal.abort(),
+    })
     await expect(r).rejects.toMatchObject({ code: 'ABORTED' })
   })
 
@@ -156,7 +159,7 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
     try {
       const net = offline.getNetwork(target.channelName)
       const unsigned = net.getContract(target.chaincodeName).newProposal('CreateAsset', {
-        arguments: ['off1', 'green', '2', 'Bo', '7'],
+        arguments: [assetId('off1'), 'green', '2', 'Bo', '7'],
       })
       const proposal = offline.newSignedProposal(
         unsigned.getBytes(),
@@ -203,17 +206,17 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
         },
       })
     const inFlight = contract()
-      .newProposal('ReadAsset', { arguments: ['b1'] })
+      .newProposal('ReadAsset', { arguments: [assetId('b1')] })
       .evaluate({ interceptors: [holdAnswer] })
     await new Promise((resolve) => setTimeout(resolve, 100))
     gateway.rebalance({ reason: 'test' })
     const outcomes: string[] = []
     const off = gateway.endpointSet.on('attempt', (e) => outcomes.push(e.outcome))
-    expect(JSON.parse(text(await inFlight)).ID).toBe('b1')
+    expect(JSON.parse(text(await inFlight)).ID).toBe(assetId('b1'))
     off()
     // Finished where it started (no failure, no second attempt); new calls use a new connection.
     expect(outcomes).toEqual(['success'])
-    await contract().evaluateTransaction('ReadAsset', 'b1')
+    await contract().evaluateTransaction('ReadAsset', assetId('b1'))
     expect(target.faults[peerIndex]?.connections?.()).toBeGreaterThan(before)
   })
 
@@ -221,7 +224,7 @@ describe('connectFailover: the fabric-gateway API over several peers', () => {
     const current = gateway.endpointSet.current()?.id
     const index = target.peers.findIndex((p) => p.id === current)
     const submitted = await contract().submitAsync('CreateAsset', {
-      arguments: ['cs1', 'red', '1', 'Ann', '1'],
+      arguments: [assetId('cs1'), 'red', '1', 'Ann', '1'],
     })
     await target.faults[index]?.kill()
     try {
