@@ -37,6 +37,7 @@ describe('KUBO_CALL_RULES', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
         "ClusterApiError",
+        "ContentMismatchError",
         "InputNotReplayableError",
         "KUBO_CALL_RULES",
         "StickyEndpointUnavailableError",

@@ -10,6 +10,7 @@ import type { KuboCallRule } from './call-rules.js'
 import { InputNotReplayableError, StickyEndpointUnavailableError } from './errors/kubo-errors.js'
 import { replayableInput } from './replayable-input.js'
 import { resumableStream } from './resumable-stream.js'
+import { bareCid, verifyCat } from './verify-cat.js'
 
 export type AnyFn = (...args: unknown[]) => unknown
 type CallOptions = { signal?: AbortSignal; timeout?: number | string; [k: string]: unknown }
@@ -24,6 +25,8 @@ export interface CallContext {
   readonly idleTimeoutMs: number
   readonly maxResumes: number
   readonly maxReplayBytes: number
+  /** Verify `cat` of a bare CID up to this many bytes (0: off). */
+  readonly verifyCatBytes: number
 }
 
 /** Codes meaning "the sticky node could not serve", as opposed to its application answer. */
@@ -150,6 +153,15 @@ export function streamCall(ctx: CallContext, path: string, rule: KuboCallRule): 
         return lookup(ctx.clientFor(endpoint), path)(...callArgs) as AsyncIterable<unknown>
       },
     })
+    if (
+      path === 'cat' &&
+      ctx.verifyCatBytes > 0 &&
+      opts.offset === undefined &&
+      length === undefined
+    ) {
+      const cid = bareCid(args[0])
+      if (cid) return verifyCat(ctx, cid, stream as AsyncIterable<Uint8Array>, ctx.verifyCatBytes)
+    }
     if (rule.kind !== 'sticky') return stream
     return (async function* () {
       try {

@@ -2,6 +2,7 @@ import { type IpfsNodeSet, startIpfsNodeSet } from '@steadfast/testkit'
 import { create, type KuboRPCClient } from 'kubo-rpc-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
+  ContentMismatchError,
   createFailoverKubo,
   type FailoverKubo,
   InputNotReplayableError,
@@ -63,6 +64,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
       stickyEndpoint: set.urls[1] as string,
       onSubscriptionGap: (gap) => gaps.push(gap),
     })
+    kubo.failover.set.start()
     kubo.failover.set.on('attempt', (e) => {
       if (e.outcome === 'failure') failures.push(e.endpoint)
     })
@@ -83,7 +85,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
         { timeout: 10_000 },
       )
       .toBe(true)
-  })
+  }, 15_000)
 
   afterAll(async () => {
     await kubo?.failover.close()
@@ -125,6 +127,30 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
     expect(tar.length).toBe(reference.length)
     // js-ipfs stamps the tar header with the time of the request; the file after it must match.
     expect(Buffer.compare(tar.subarray(512, 512 + big.length), Buffer.from(big))).toBe(0)
+  })
+
+  it('behavior: verifyCat passes content that matches its CID and rejects a node serving other bytes', async () => {
+    const verified = createFailoverKubo({ endpoints: set.urls, probe: false, verifyCat: true })
+    const only0 = createFailoverKubo({
+      endpoints: [set.urls[0] as string],
+      probe: false,
+      verifyCat: true,
+    })
+    try {
+      expect((await readAll(verified.cat(bigCid))).length).toBe(big.length) // dag-pb: re-import check
+      const raw = (await direct[0]!.add('raw leaf', { cidVersion: 1, rawLeaves: true })).cid
+      expect(raw.code).toBe(0x55)
+      await set.nodes[0]!.proxy.setMode({ kind: 'http', status: 200, body: 'forged bytes' })
+      await new Promise((resolve) => setTimeout(resolve, 200)) // pooled sockets were reset
+      const plain = create({ url: set.urls[0] as string })
+      expect((await readAll(plain.cat(raw))).toString()).toBe('forged bytes') // unverified: accepted
+      const error = await readAll(only0.cat(raw)).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ContentMismatchError)
+      expect((error as ContentMismatchError).code).toBe('CONTENT_MISMATCH')
+    } finally {
+      await verified.failover.close()
+      await only0.failover.close()
+    }
   })
 
   it('behavior: a cat of a CID no node holds ends (js-ipfs would hang forever)', async () => {

@@ -70,6 +70,7 @@ export function createFailoverKubo(options: FailoverKuboOptions): FailoverKubo {
     idleTimeoutMs: options.streamIdleTimeoutMs ?? 15_000,
     maxResumes: options.maxResumes ?? 5,
     maxReplayBytes: options.maxReplayBytes ?? 64 * 1024 * 1024,
+    verifyCatBytes: verifyBytes(options.verifyCat),
   }
 
   const root = buildCalls(ctx, subs, () => clientFor(first))
@@ -101,6 +102,11 @@ export function createFailoverKubo(options: FailoverKuboOptions): FailoverKubo {
   return root as unknown as FailoverKubo
 }
 
+function verifyBytes(v: FailoverKuboOptions['verifyCat']): number {
+  if (v === undefined || v === false) return 0
+  return v === true ? 64 * 1024 * 1024 : v.maxBytes
+}
+
 function resolveSticky(set: EndpointSet, idOrUrl: string | undefined): string | undefined {
   if (idOrUrl === undefined) return undefined
   const ep = set.endpoints.find((e) => e.id === idOrUrl || e.url === idOrUrl)
@@ -121,6 +127,7 @@ function withoutKuboOptions(o: FailoverKuboOptions) {
     resubscribeRetryMs: _rr,
     kubo: _k,
     set: _set,
+    verifyCat: _v,
     ...rest
   } = o
   return rest

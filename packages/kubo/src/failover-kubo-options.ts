@@ -31,6 +31,13 @@ export interface FailoverKuboOptions extends Omit<EndpointSetOptions, 'probe' | 
    * `config.*`). @default the endpoint the policy picks for the first such call
    */
   stickyEndpoint?: string
+  /**
+   * Check the bytes of `cat(<bare CID>)` against the CID once the stream ends (raw blocks by hash,
+   * UnixFS files by re-importing with `onlyHash`, so only content imported with the node's default
+   * chunker verifies); a mismatch throws `ContentMismatchError` at the end of the stream. `true`
+   * keeps up to 64 MiB to check; larger files are not verified. @default false
+   */
+  verifyCat?: boolean | { maxBytes: number }
   /** Called when a pubsub subscription moved to another node (messages may be missing). */
   onSubscriptionGap?: (gap: SubscriptionGap) => void
   /** How often a subscription with no reachable node is retried, in ms. @default 1_000 */

@@ -20,6 +20,7 @@ export {
 } from './cluster/create-cluster-client.js'
 export { createFailoverKubo } from './create-failover-kubo.js'
 export {
+  ContentMismatchError,
   InputNotReplayableError,
   StickyEndpointUnavailableError,
   StreamInterruptedError,

@@ -42,3 +42,13 @@ export class StreamInterruptedError extends SteadfastError {
     )
   }
 }
+
+/** A `cat` verified against its CID (`verifyCat`) returned bytes that do not hash to it. */
+export class ContentMismatchError extends SteadfastError {
+  /** The CID the bytes actually hash to (or `sha256:<hex>` for a raw block). */
+  readonly actual: string
+  constructor(cid: string, actual: string) {
+    super('CONTENT_MISMATCH', `cat of ${cid} returned bytes that hash to ${actual}`)
+    this.actual = actual
+  }
+}
