@@ -40,8 +40,9 @@ export class FailoverGateway implements Gateway {
    * connection within the drain timeout, event streams hand over at their checkpoint. With
    * `from`, traffic moves off that peer (else every connection is replaced in place).
    */
-  rebalance(options: { reason?: string; from?: string } = {}): void {
-    this.#runtime.set.rebalance({ reason: options.reason ?? 'manual', ...options })
+  rebalance(options: { reason?: string | undefined; from?: string | undefined } = {}): void {
+    const { reason = 'manual', from } = options
+    this.#runtime.set.rebalance(from === undefined ? { reason } : { reason, from })
   }
 
   getIdentity(): Identity {

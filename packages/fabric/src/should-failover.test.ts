@@ -6,13 +6,18 @@ import { CALLER_ABORT_DETAILS, isDuplicateTransaction, shouldFailover } from './
 
 const endpoint = { id: 'p0', url: 'grpcs://127.0.0.1:7051' } as Endpoint
 
-function gatewayError(code: number, details: string, Kind = GatewayError): GatewayError {
+function gatewayError(
+  code: number,
+  details: string,
+  Kind: typeof GatewayError | typeof EndorseError = GatewayError,
+): GatewayError {
   const cause = Object.assign(new Error(`${code} ${details}`), {
     code,
     details,
     metadata: new Metadata(),
   })
-  return new Kind({ code, details: [], cause, message: cause.message, transactionId: 'tx1' })
+  const properties = { code, details: [], cause, message: cause.message, transactionId: 'tx1' }
+  return Kind === EndorseError ? new EndorseError(properties) : new GatewayError(properties)
 }
 
 const kind = (error: unknown, operation: 'evaluate' | 'endorse' | 'submit' = 'evaluate') =>

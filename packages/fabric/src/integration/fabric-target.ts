@@ -109,7 +109,9 @@ async function testkitTarget(count: number): Promise<FabricTarget> {
       height: () => peer.height(),
       connections: () => peer.proxy.stats().connections,
       setProxyMode: (mode) => peer.proxy.setMode(mode),
-      dropStreams: async () => peer.dropStreams(),
+      dropStreams: async () => {
+        peer.dropStreams()
+      },
     })),
     identity: { mspId: network.client.mspId, credentials: network.client.certificate },
     signer: signers.newPrivateKeySigner(createPrivateKey(network.client.privateKey)),
