@@ -30,7 +30,8 @@ const DEFAULT_PROBE_TIMEOUT_MS = 2_000
 export function connectFailover(options: FailoverConnectOptions): FailoverGateway {
   const peers = checkPeers(options)
   if (options.identity === undefined) throw new ConfigError('identity', undefined, 'is required')
-  const byId = new Map(peers.map((peer, i) => [peerId(peer, i), peer] as const))
+  const ids = peerIds(peers)
+  const byId = new Map(peers.map((peer, i) => [ids[i] as string, peer] as const))
   const deadlines = { ...defaultDeadlines, ...options.deadlines }
   const shouldFailover = options.shouldFailover ?? defaultShouldFailover
   // Filled below: the set's probe needs the pool, the pool's max-age timer needs the set.
@@ -42,7 +43,7 @@ export function connectFailover(options: FailoverConnectOptions): FailoverGatewa
     maxLag,
     hedge: { delayMs: options.commitStatusHedgeMs ?? 3_000, max: 2 },
     ...options.set,
-    endpoints: peers.map((peer, i) => endpointConfig(peer, i)),
+    endpoints: peers.map((peer, i) => endpointConfig(peer, ids[i] as string)),
     probe: fabricProbe(options, byId, maxLag, late),
     shouldFailover: classifiedFailure,
     ...(options.health ? { health: options.health } : {}),
@@ -97,15 +98,24 @@ function checkPeers(options: FailoverConnectOptions): readonly FabricPeerConfig[
   return peers
 }
 
-function peerId(peer: FabricPeerConfig, index: number): string {
-  return peer.id ?? (peer.serverNameOverride ? `${peer.serverNameOverride}#${index}` : peer.address)
+/**
+ * Peer ids: the configured `id`, else the TLS name (`serverNameOverride`: what operators call
+ * the peer), else the address; a name shared by several peers gets `@address` appended.
+ */
+function peerIds(peers: readonly FabricPeerConfig[]): string[] {
+  const names = peers.map((peer) => peer.serverNameOverride ?? peer.address)
+  return peers.map((peer, i) => {
+    if (peer.id !== undefined) return peer.id
+    const name = names[i] as string
+    return names.indexOf(name) === names.lastIndexOf(name) ? name : `${name}@${peer.address}`
+  })
 }
 
-function endpointConfig(peer: FabricPeerConfig, index: number): EndpointConfig {
+function endpointConfig(peer: FabricPeerConfig, id: string): EndpointConfig {
   const scheme = peer.tlsRootCert === undefined ? 'grpc' : 'grpcs'
   return {
     url: `${scheme}://${peer.address}`,
-    id: peerId(peer, index),
+    id,
     ...(peer.priority !== undefined ? { priority: peer.priority } : {}),
     ...(peer.weight !== undefined ? { weight: peer.weight } : {}),
     ...(peer.labels ? { labels: peer.labels } : {}),

@@ -7,7 +7,10 @@ import type { FabricShouldFailover } from './should-failover.js'
 export interface FabricPeerConfig {
   /** gRPC address `host:port`. */
   address: string
-  /** Stable id for metrics and `prefer()`/`cordon()`. @default the address */
+  /**
+   * Stable id for metrics and `prefer()`/`cordon()`.
+   * @default `serverNameOverride` (with `@address` when several peers share it), else `address`
+   */
   id?: string
   /** PEM root certificate(s) of the peer's TLS CA; omit for a plaintext connection. */
   tlsRootCert?: Buffer | Uint8Array
