@@ -1,5 +1,6 @@
 import type { Endpoint, EndpointSet } from '@steadfast/core'
 import type { KuboRPCClient } from 'kubo-rpc-client'
+import { scrubError } from './scrub-error.js'
 
 type Handler = Parameters<KuboRPCClient['pubsub']['subscribe']>[1]
 type SubscribeOptions = NonNullable<Parameters<KuboRPCClient['pubsub']['subscribe']>[2]>
@@ -117,13 +118,14 @@ export class ResilientSubscriptions {
             ...sub.options,
             signal: attempt.signal,
             onError: (err: Error, fatal?: boolean) => {
+              scrubError(err, endpoint)
               if (fatal !== false && attempt.signal.aborted === false) this.#move(sub, err)
               sub.options.onError?.(err)
             },
           } as SubscribeOptions)
         } catch (err) {
           attempt.abort()
-          throw err
+          throw scrubError(err, endpoint)
         } finally {
           ctx.signal.removeEventListener('abort', onAbort)
         }

@@ -25,6 +25,8 @@ export interface StreamCall<T> {
   /** How many times a broken stream may move to another node. */
   readonly maxResumes: number
   readonly classify: (error: unknown, endpoint: Endpoint) => FailureKind
+  /** Removes the endpoint's secrets from an error before it goes anywhere. */
+  readonly scrub?: (error: unknown, endpoint: Endpoint) => unknown
   /** Options for opening (reaching the first item) through the set. */
   readonly execute: ExecuteOptions
 }
@@ -141,7 +143,8 @@ export async function* resumableStream<T>(
     } catch (thrown) {
       if (userSignal?.aborted) throw new AbortedError({ cause: userSignal.reason })
       const reason: unknown = controller.signal.reason
-      const err = reason instanceof StreamIdleTimeout ? reason : thrown
+      const raw = reason instanceof StreamIdleTimeout ? reason : thrown
+      const err = spec.scrub ? spec.scrub(raw, endpoint) : raw
       const kind = spec.classify(err, endpoint)
       if (kind === 'fatal') throw err
       set.reportFailure(endpoint.id, err)
@@ -177,7 +180,7 @@ async function openStream<T>(
         return { endpoint, iterator, first, controller }
       } catch (err) {
         controller.abort()
-        throw err
+        throw spec.scrub ? spec.scrub(err, endpoint) : err
       } finally {
         // The stream outlives the attempt: only the caller's signal and the idle timer end it now.
         unlinkAttempt()

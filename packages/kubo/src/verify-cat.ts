@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { CID } from 'kubo-rpc-client'
 import type { CallContext } from './call-wrappers.js'
 import { ContentMismatchError } from './errors/kubo-errors.js'
+import { scrubError } from './scrub-error.js'
 
 const RAW_CODEC = 0x55
 const SHA2_256 = 0x12
@@ -28,12 +29,12 @@ async function importedCid(ctx: CallContext, cid: CID, bytes: Uint8Array): Promi
       : `sha256:${digest.toString('hex')}`
   }
   const added = await ctx.set.execute((endpoint, attempt) =>
-    ctx.clientFor(endpoint).add(bytes, {
-      onlyHash: true,
-      pin: false,
-      cidVersion: cid.version,
-      signal: attempt.signal,
-    }),
+    ctx
+      .clientFor(endpoint)
+      .add(bytes, { onlyHash: true, pin: false, cidVersion: cid.version, signal: attempt.signal })
+      .catch((err: unknown) => {
+        throw scrubError(err, endpoint)
+      }),
   )
   return added.cid.toString()
 }

@@ -9,6 +9,7 @@ import {
 } from '@steadfast/core'
 import { endpointTarget } from '../endpoint-target.js'
 import { kuboShouldFailover } from '../kubo-should-failover.js'
+import { scrubError, scrubMessage } from '../scrub-error.js'
 import type { ClusterPin, ClusterPinOptions, ClusterPinStatusInfo } from './cluster-types.js'
 
 /** The IPFS Cluster REST API answered an error (`{ code, message }` body). */
@@ -53,12 +54,18 @@ async function request(
   signal: AbortSignal,
 ): Promise<unknown> {
   const target = endpointTarget(endpoint)
-  const response = await fetch(`${target.url.replace(/\/+$/, '')}${path}`, {
-    method,
-    headers: target.headers,
-    signal,
-  })
-  const text = await response.text()
+  let response: Response
+  let text: string
+  try {
+    response = await fetch(`${target.url.replace(/\/+$/, '')}${path}`, {
+      method,
+      headers: target.headers,
+      signal,
+    })
+    text = await response.text()
+  } catch (err) {
+    throw scrubError(err, endpoint)
+  }
   let body: unknown
   try {
     body = text === '' ? undefined : JSON.parse(text)
@@ -70,7 +77,11 @@ async function request(
       typeof body === 'object' && body !== null && 'message' in body
         ? String((body as { message: unknown }).message)
         : String(body ?? response.statusText)
-    throw new ClusterApiError(response.status, message, endpoint.redactedUrl)
+    throw new ClusterApiError(
+      response.status,
+      scrubMessage(message, endpoint),
+      endpoint.redactedUrl,
+    )
   }
   return body
 }
