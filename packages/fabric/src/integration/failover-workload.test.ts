@@ -31,7 +31,7 @@ beforeAll(async () => {
   target = await startFabricTarget(3)
   gateway = connectFailover({
     ...baseOptions(target),
-    health: { intervalMs: 200, timeoutMs: 700, rise: 2, fall: 2 },
+    health: { intervalMs: 200, timeoutMs: 1_000, rise: 2, fall: 2 },
     outlier: { baseEjectionMs: 1_000, maxEjectionMs: 2_000 },
     maxLag: 2,
     commitStatusHedgeMs: 1_000,

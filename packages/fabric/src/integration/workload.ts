@@ -128,7 +128,7 @@ export function blockTransactions(block: common.Block) {
 }
 
 /** Waits until `check()` is true, polling. */
-export async function waitUntil(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+export async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not reached in time')
