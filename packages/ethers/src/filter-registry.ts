@@ -18,6 +18,8 @@ export interface FilterState {
   /** Delivered logs / block hashes by key, kept for de-duplication and reorg checks. */
   readonly seen: Map<string, Record<string, unknown> | string>
   lock: Promise<unknown>
+  /** Last time the caller used it (epoch ms); an abandoned filter is dropped like a node would. */
+  usedAt: number
 }
 
 const CREATE: Record<FilterKind, string> = {
@@ -28,6 +30,8 @@ const CREATE: Record<FilterKind, string> = {
 // Blocks re-read before the last confirmed poll: some nodes fill filters asynchronously.
 const SAFETY_MARGIN = 2
 const SEEN_LIMIT = 4096
+// Geth's filter timeout: a filter not polled for this long is gone on the node as well.
+const FILTER_TIMEOUT_MS = 5 * 60_000
 
 /**
  * Stateful filters behind virtual ids. A filter lives on one replica (sticky); when that replica
@@ -70,6 +74,7 @@ export class FilterRegistry {
 
   async #onExisting(p: JsonRpcPayload, id: string): Promise<JsonRpcResult> {
     const state = this.#filters.get(id)
+    if (state !== undefined) state.usedAt = Date.now()
     if (state === undefined)
       return { id: p.id, error: { code: -32000, message: 'filter not found' } }
     switch (p.method) {
@@ -93,10 +98,12 @@ export class FilterRegistry {
       resumeFrom: 0,
       seen: new Map(),
       lock: Promise.resolve(),
+      usedAt: Date.now(),
     }
     const head = await this.#install(state, [])
     state.resumeFrom = head + 1
     const id = `0x${(this.#next++).toString(16)}`
+    this.#dropAbandoned()
     this.#filters.set(id, state)
     return id
   }
@@ -230,6 +237,16 @@ export class FilterRegistry {
       (endpoint, ctx) => this.#rpc.call(endpoint, 'eth_getLogs', [state.params], ctx.signal),
       { latest: true },
     )
+  }
+
+  /** Forgets filters nobody polled for FILTER_TIMEOUT_MS (nodes drop theirs after 5 min too). */
+  #dropAbandoned(): void {
+    const oldest = Date.now() - FILTER_TIMEOUT_MS
+    for (const [id, state] of this.#filters) {
+      if (state.usedAt >= oldest) continue
+      this.#filters.delete(id)
+      this.#uninstall(state)
+    }
   }
 
   #uninstall(state: FilterState): void {

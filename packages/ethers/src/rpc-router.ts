@@ -152,7 +152,8 @@ export class RpcRouter {
         const receipt = r.result as { blockNumber?: unknown } | null
         const tracked = this.#pending.get(params[0])
         if (receipt !== null) {
-          head.observe(quantity(receipt.blockNumber) ?? -1)
+          const n = quantity(receipt.blockNumber)
+          if (n !== undefined) this.#rpc.noteBlock(endpoint, n)
           this.#pending.mined(params[0])
         } else if (
           tracked !== undefined &&

@@ -114,6 +114,16 @@ export class RpcTransport {
     return r.result
   }
 
+  /**
+   * Records that `endpoint` holds block `n` (a receipt or a log it served): raises its known
+   * height, never lowers it, so "latest" reads keep going to the replica that has the block.
+   */
+  noteBlock(endpoint: Endpoint, n: number): void {
+    this.head.observe(n)
+    const known = this.set.status().find((s) => s.id === endpoint.id)?.height
+    if (known === undefined || n > known) this.set.reportSuccess(endpoint.id, { height: n })
+  }
+
   /** A payload with an id of this transport's own sequence. */
   payload(method: string, params: readonly unknown[]): JsonRpcPayload {
     return { jsonrpc: '2.0', id: this.#nextId++, method, params }
