@@ -96,6 +96,10 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
     const chunks: Buffer[] = []
     let received = 0
     let killedAt = 0
+    const opened: string[] = []
+    const off = kubo.failover.set.on('attempt', (e) => {
+      if (e.outcome === 'success') opened.push(e.endpoint)
+    })
     for await (const chunk of kubo.cat(bigCid)) {
       chunks.push(Buffer.from(chunk))
       received += chunk.byteLength
@@ -104,8 +108,12 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
         await set.nodes[0]!.kill()
       }
     }
+    off()
     expect(killedAt).toBeGreaterThan(0)
     expect(killedAt).toBeLessThan(big.length)
+    // opened on node 0, then reopened on another node after the kill
+    expect(opened[0]).toBe(node0())
+    expect(opened.slice(1).some((id) => id !== node0())).toBe(true)
     expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(big))).toBe(0)
   })
 
