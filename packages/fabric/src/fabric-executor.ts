@@ -95,8 +95,8 @@ export class FabricExecutor {
         deadlineMs: (deadlineMs + 1_000) * Math.max(2, this.#o.peerCount) + 1_000,
         maxAttempts: this.#o.peerCount + 1,
         hedge: operation === 'commitStatus',
-        // A lagging peer serves stale reads, stale endorsements and late commit statuses.
-        fresh: true,
+        // No `fresh` filter: a lagging peer probes degraded instead, so it serves only when no
+        // healthy peer can (a height filter would fail the call outright).
         ...(signal ? { signal } : {}),
       },
     )

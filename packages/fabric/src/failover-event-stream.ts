@@ -202,7 +202,7 @@ export class FailoverEventStream<T> implements CloseableAsyncIterable<T> {
     const failed = this.#lastFailed
     const current = set.current()
     if (current && current.id !== failed) return current
-    return set.pick({ fresh: true, ...(failed ? { exclude: [failed] } : {}) }) ?? current
+    return (failed ? set.pick({ exclude: [failed] }) : set.pick()) ?? current
   }
 
   async #openWithRetry(): Promise<Held<T> | undefined> {

@@ -77,7 +77,9 @@ async function scenario(
   const plainContract = plain.gateway
     .getNetwork(target.channelName)
     .getContract(target.chaincodeName)
-  await plainContract.evaluateTransaction('ReadAsset', SEED)
+  await plainContract
+    .newProposal('ReadAsset', { arguments: [SEED] })
+    .evaluate({ deadline: Date.now() + 15_000 })
   const evaluations = evaluateLoop(contract, SEED)
   let plainError: unknown
   const result = await submitWorkload(contract, {
