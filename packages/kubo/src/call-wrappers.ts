@@ -117,10 +117,9 @@ export function promiseCall(ctx: CallContext, path: string, rule: KuboCallRule):
           const fn = lookup(ctx.clientFor(endpoint), path)
           return await fn(...withSignal(args, rule, attempt.signal))
         } catch (err) {
-          // Not scrubbed yet: test/secrets pins this leak as `it.fails` (owned elsewhere); the fix
-          // is `lastError = scrubError(err, endpoint)`, landing with that test's `.fails` dropped.
-          lastError = err
-          throw err
+          // The rethrown error must not carry the raw endpoint URL (HTTPError.response.url).
+          lastError = scrubError(err, endpoint)
+          throw lastError
         }
       }, exec)
     } catch (err) {

@@ -14,6 +14,11 @@ function secretsOf(url: string): string[] {
     for (const part of [u.username, u.password]) {
       if (part !== '') out.push(part, decodeURIComponent(part))
     }
+    // The Basic authorization value built from the userinfo is as secret as the password.
+    if (u.username !== '' || u.password !== '') {
+      const plain = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`
+      out.push(Buffer.from(plain).toString('base64'))
+    }
     for (const seg of u.pathname.split('/')) if (isKeyLikeSegment(seg)) out.push(seg)
     for (const [, value] of u.searchParams) if (value.length >= 4) out.push(value)
   } catch {}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { redactUrl } from '@steadfast/core'
 import { parseDuration } from '../parse-duration.js'
 
 /** A command line, parsed and checked. */
@@ -58,7 +59,7 @@ function monitorUrl(text: string | undefined): URL {
   try {
     url = new URL(text)
   } catch {
-    throw new UsageError(`<url>: not a URL: ${text}`)
+    throw new UsageError(`<url>: not a URL: ${redactUrl(text)}`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError('<url>: must start with http:// or https://')

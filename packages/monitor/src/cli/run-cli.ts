@@ -1,3 +1,4 @@
+import { redactText } from '@steadfast/core'
 import pc from 'picocolors'
 import type { StatusSnapshot } from '../status-snapshot.js'
 import { type CliCommand, parseCliArgs, USAGE, UsageError } from './parse-cli-args.js'
@@ -52,8 +53,20 @@ function done(cmd: Extract<CliCommand, { token: string }>, body: unknown): strin
   return `${cmd.kind}${on} in set ${cmd.body.set}: done; now holding ${r.current ?? 'nothing'}\n`
 }
 
-/** Runs one CLI invocation and resolves to its exit code. Never throws. */
+/**
+ * Runs one CLI invocation and resolves to its exit code. Never throws. Everything it prints goes
+ * through `redactText` with the URLs given on the command line: a monitor URL may carry
+ * basic-auth or a `?token=`, and fetch and the monitor may quote it back.
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const urls = argv.filter((a) => /^[a-z][a-z0-9+.-]*:\/\//i.test(a))
+  const stdout: CliIo['stdout'] = { write: (t: string) => io.stdout.write(redactText(t, urls)) }
+  if (io.stdout.isTTY !== undefined) stdout.isTTY = io.stdout.isTTY
+  const stderr = { write: (t: string) => io.stderr.write(redactText(t, urls)) }
+  return run(argv, { ...io, stdout, stderr })
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let cmd: CliCommand
   try {
     cmd = parseCliArgs(argv, io.env)
