@@ -139,6 +139,8 @@ function fabricProbe(
     const conn = late.pool?.get(endpoint)
     if (!conn) return { ok: false, details: 'not connected' }
     const healthzUrl = peers.get(endpoint.id)?.healthzUrl
+    // Counted like a call: a connection replaced meanwhile waits for the probe to finish.
+    const release = conn.track()
     const [result, healthz] = await Promise.all([
       probe({
         endpoint,
@@ -150,7 +152,7 @@ function fabricProbe(
         signal,
       }),
       healthzUrl ? checkHealthz(healthzUrl, signal) : undefined,
-    ])
+    ]).finally(release)
     if (healthz && !healthz.ok) return healthz
     const best = late.set?.bestHeight
     if (result.ok && result.height !== undefined && best !== undefined) {
