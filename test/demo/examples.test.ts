@@ -3,6 +3,7 @@ import { build, runTs } from './run-example.js'
 
 /** Each runnable example: its entry, and the line it prints when its app got through the fault. */
 const examples = [
+  { name: 'dapp-ethers', ok: 'dapp-ethers: OK' },
   { name: 'fabric-app', ok: 'fabric-app: OK' },
   { name: 'ipfs-app', ok: 'ipfs-app: OK' },
   { name: 'kubernetes', ok: 'kubernetes: OK' },

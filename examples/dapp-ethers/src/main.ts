@@ -13,8 +13,12 @@ import { runTokenDapp } from './token-dapp.js'
 
 const chain = await startEvmReplicaSet({ replicas: 3 })
 try {
-  // The one changed line (was: new JsonRpcProvider(chain.urls[0], chain.chainId)).
-  const provider = new FailoverProvider([...chain.urls], chain.chainId, { pollingInterval: 500 })
+  // The one changed line (was: new JsonRpcProvider(chain.urls[0], chain.chainId, options)).
+  // cacheTimeout -1: ethers reuses an identical call's answer for 250 ms by default, so on an
+  // instamining dev chain back-to-back sends reuse a stale pending nonce ("the tx doesn't have the
+  // correct nonce"), through plain JsonRpcProvider too; the options carry over unchanged.
+  const options = { pollingInterval: 500, cacheTimeout: -1 }
+  const provider = new FailoverProvider([...chain.urls], chain.chainId, options)
 
   const transfers = 10
   const result = await runTokenDapp(
