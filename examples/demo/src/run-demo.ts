@@ -1,6 +1,7 @@
 import pc from 'picocolors'
 import type { DemoBackend } from './backends/demo-backend.js'
-import type { BackendContext, Loaded } from './backends/load-backends.js'
+import type { Loaded } from './backends/load-backends.js'
+import { startBackends } from './backends/start-backends.js'
 import { type ChaosRun, startChaos } from './chaos/chaos-script.js'
 import type { DemoArgs } from './cli-args.js'
 import type { DemoConfig } from './config/demo-config.js'
@@ -8,6 +9,7 @@ import { startRebalanceTrigger } from './monitor-trigger.js'
 import { renderSummary } from './summary/render-summary.js'
 import { EndpointStats } from './view/endpoint-stats.js'
 import { LiveView } from './view/live-view.js'
+import { logSetEvents } from './view/log-set-events.js'
 import { Watchdog } from './watchdog.js'
 import type { BackendReport } from './workload/backend-report.js'
 
@@ -41,41 +43,18 @@ const budget = { start: 120_000, stop: 90_000, verify: settleMs + 45_000, close:
 export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: DemoResultJson }> {
   const out = o.out ?? process.stdout
   const say = (line: string) => out.write(`${line}\n`)
-  const missing = o.loaded.flatMap((l) =>
-    'missing' in l ? [{ backend: l.name, reason: l.missing }] : [],
-  )
-  const documents: BackendContext['documents'] = { ledger: undefined }
-  const started = Date.now()
   const watchdog = new Watchdog((phase, seconds) => {
     out.write(`\n${pc.red(pc.bold(`TIMED OUT: ${phase} took over ${seconds} s`))}\n`)
     // The testkit kills its child processes on exit.
     process.exit(1)
   })
   watchdog.enter('starting the replica sets', budget.start)
-
   say(
     pc.bold(
       o.config ? 'Steadfast demo on your endpoint sets' : 'Steadfast demo on local replica sets',
     ),
   )
-  for (const m of missing) say(pc.yellow(`  ${m.backend}: not run — ${m.reason}`))
-  const backends: DemoBackend[] = []
-  await Promise.all(
-    o.loaded.map(async (l) => {
-      if (!('factory' in l)) return
-      say(`  starting ${l.name}…`)
-      try {
-        const b = await l.factory({ config: o.config, documents, signal: o.signal })
-        backends.push(b)
-        say(`  ${pc.green('✔')} ${b.title} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
-      } catch (e) {
-        missing.push({ backend: l.name, reason: `failed to start: ${(e as Error).message}` })
-        say(pc.red(`  ✘ ${l.name} failed to start: ${(e as Error).message}`))
-      }
-    }),
-  )
-  backends.sort((a, b) => order(a.name) - order(b.name))
-  documents.ledger = backends.find((b) => b.documentLedger)?.documentLedger
+  const { backends, missing } = await startBackends(o.loaded, o.config, o.signal, say)
 
   const sets = backends.flatMap((b) => b.sets)
   const stats = new EndpointStats(sets)
@@ -91,17 +70,7 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
     stats,
   })
 
-  // The SDK's own view of the faults, interleaved with the chaos actions in the log.
-  const unsubscribe = sets.flatMap((set) => [
-    set.on('stateChange', (e) => view.note(`${e.set}: ${e.url} ${e.from} → ${e.to} (${e.reason})`)),
-    set.on('rebalance', (e) => {
-      if (e.from !== e.to) {
-        view.note(
-          `${e.set}: ${e.from ? `moved ${e.from} → ` : 'now on '}${e.to ?? 'nothing'} (${e.reason})`,
-        )
-      }
-    }),
-  ])
+  const unsubscribe = logSetEvents(sets, (line) => view.note(line))
   const durationMs = o.args.durationS * 1000
   const stop = new AbortController()
   const onAbort = () => stop.abort()
@@ -124,16 +93,13 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   clearTimeout(timer)
   o.signal.removeEventListener('abort', onAbort)
   watchdog.enter('healing the replicas the chaos script broke', budget.stop)
+  view.setPhase('healing replicas')
   view.note('workload stopped; healing replicas')
   await chaos?.stop()
+  view.setPhase('verifying')
   view.note('waiting for late events and commits, then verifying')
 
-  const settle = AbortSignal.any([AbortSignal.timeout(settleMs), o.signal])
-  const reports: BackendReport[] = []
-  for (const b of backends) {
-    watchdog.enter(`verifying ${b.name}`, budget.verify)
-    reports.push(await b.finish(settle))
-  }
+  const reports = await verifyAll(backends, o.signal, watchdog)
   view.stop()
   const elapsedMs = Date.now() - runStarted
   const injected = chaos?.injected ?? { kill: 0, hang: 0, lag: 0, rebalance: 0 }
@@ -167,6 +133,17 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   return { ok: summary.ok, json }
 }
 
-function order(name: string): number {
-  return ['evm', 'fabric', 'ipfs'].indexOf(name)
+/** Each backend waits for its late events and commits (bounded), then checks its books. */
+async function verifyAll(
+  backends: readonly DemoBackend[],
+  userAbort: AbortSignal,
+  watchdog: Watchdog,
+): Promise<BackendReport[]> {
+  const settle = AbortSignal.any([AbortSignal.timeout(settleMs), userAbort])
+  const reports: BackendReport[] = []
+  for (const b of backends) {
+    watchdog.enter(`verifying ${b.name}`, budget.verify)
+    reports.push(await b.finish(settle))
+  }
+  return reports
 }

@@ -36,6 +36,7 @@ export class LiveView {
   private readonly started = Date.now()
   private readonly log: string[] = []
   private drawn = 0
+  private phase: string | undefined
   private timer: NodeJS.Timeout | undefined
 
   constructor(private readonly o: LiveViewOptions) {}
@@ -54,6 +55,11 @@ export class LiveView {
     this.log.push(line)
     if (this.log.length > 8) this.log.shift()
     if (!this.o.tty) this.o.out.write(`${line}\n`)
+  }
+
+  /** Shown in the header instead of the clock once the load has stopped (e.g. 'verifying'). */
+  setPhase(phase: string): void {
+    this.phase = phase
   }
 
   /** Draws the final frame and gives the terminal back. */
@@ -96,7 +102,7 @@ export class LiveView {
       ['req/s', 'requests', 'failovers', 'failures'],
     )
     return [
-      `${pc.bold('Steadfast demo')}  ${clock(elapsed)} / ${clock(this.o.durationS * 1000)}  ${pc.dim(`failovers ${this.o.stats.failovers} · taken out of rotation ${this.o.stats.downs}`)}`,
+      `${pc.bold('Steadfast demo')}  ${this.phase ?? `${clock(elapsed)} / ${clock(this.o.durationS * 1000)}`}  ${pc.dim(`failovers ${this.o.stats.failovers} · taken out of rotation ${this.o.stats.downs}`)}`,
       '',
       pc.bold(table[0] ?? ''),
       ...table.slice(1),
