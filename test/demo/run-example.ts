@@ -29,11 +29,13 @@ export function runTs(
   entry: string,
   args: readonly string[],
   timeoutMs: number,
+  /** Extra environment variables for the child. */
+  env: Record<string, string> = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('pnpm', ['exec', 'tsx', entry, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     })
