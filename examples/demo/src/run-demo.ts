@@ -2,7 +2,7 @@ import pc from 'picocolors'
 import type { DemoBackend } from './backends/demo-backend.js'
 import type { Loaded } from './backends/load-backends.js'
 import { startBackends } from './backends/start-backends.js'
-import { type ChaosRun, startChaos } from './chaos/chaos-script.js'
+import { type ChaosAction, type ChaosRun, startChaos } from './chaos/chaos-script.js'
 import type { DemoArgs } from './cli-args.js'
 import type { DemoConfig } from './config/demo-config.js'
 import { startRebalanceTrigger } from './monitor-trigger.js'
@@ -29,7 +29,7 @@ export interface DemoResultJson {
   elapsedMs: number
   failovers: number
   downs: number
-  injected: Record<string, number>
+  injected: Record<ChaosAction, number>
   rebalanceVia: string
   reports: BackendReport[]
   missing: { backend: string; reason: string }[]
