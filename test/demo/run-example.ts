@@ -48,7 +48,12 @@ export function runTs(
       stderr += d
     })
     const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL')
+      // SIGTERM first: the demo and the testkit stop their replica processes (which run in
+      // process groups of their own, out of reach of a group kill) before exiting.
+      if (child.pid) process.kill(-child.pid, 'SIGTERM')
+      setTimeout(() => {
+        if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
+      }, 15_000).unref()
       reject(new Error(`${entry} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`))
     }, timeoutMs)
     child.on('error', reject)
