@@ -60,7 +60,9 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   const stats = new EndpointStats(sets)
   const trigger = await startRebalanceTrigger(sets, o.config?.monitor ?? {})
   if (trigger.url)
-    say(`  monitor: ${trigger.url}/status · /metrics (rebalances via ${trigger.via})`)
+    say(
+      `  monitor: ${trigger.url}/metrics · /status — watch it from another terminal: pnpm exec steadfast status ${trigger.url} --watch 1s`,
+    )
   const useChaos = o.args.chaos && o.config === undefined
   const view = new LiveView({
     out,
