@@ -210,7 +210,7 @@ export class TokenTransferApp {
     const notes = [...this.tally.errors]
     if (this.staleReads > 0) {
       notes.push(
-        `${this.staleReads} of ${this.ownReads} balance reads right after a mined transfer did not show it yet (served by a replica a block behind)`,
+        `${this.staleReads} of ${this.ownReads} balance reads right after a mined transfer still returned the balance from before it (read-your-writes across replicas is not guaranteed at "latest")`,
       )
     }
     return {
