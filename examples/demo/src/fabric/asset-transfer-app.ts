@@ -177,7 +177,7 @@ export class AssetTransferApp {
     const notes = [...this.tally.errors]
     if (this.staleReads > 0)
       notes.push(
-        `${this.staleReads} evaluate(s) right after a commit read the previous owner (a peer behind)`,
+        `${this.staleReads} evaluate(s) right after a commit read the previous owner (an evaluate reads one peer's world state, which may not have the block yet)`,
       )
     return {
       backend: 'fabric',
