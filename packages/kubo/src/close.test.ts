@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { type IpfsNodeSet, startIpfsNodeSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type KuboTarget, startKuboTarget } from './fixtures/kubo-target.js'
 
 const fixture = fileURLToPath(new URL('./fixtures/close-exits.fixture.mts', import.meta.url))
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 
 describe('close()', () => {
-  let set: IpfsNodeSet
+  let set: KuboTarget
   beforeAll(async () => {
-    set = await startIpfsNodeSet({ nodes: 1 })
+    set = await startKuboTarget({ nodes: 1 })
   })
   afterAll(async () => {
     await set?.close()
@@ -19,7 +19,7 @@ describe('close()', () => {
     const { cid } = await set.addReplicated('bytes to cat')
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', fixture, set.urls[0] as string, cid],
+      ['--import', 'tsx', fixture, set.urls[0] as string, cid, JSON.stringify(set.headers)],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
-import { type IpfsNodeSet, startIpfsNodeSet } from '@steadfast/testkit'
-import { create, type KuboRPCClient } from 'kubo-rpc-client'
+import type { KuboRPCClient } from 'kubo-rpc-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type KuboTarget, RUN, startKuboTarget } from './fixtures/kubo-target.js'
 import {
   ContentMismatchError,
   createFailoverKubo,
@@ -32,12 +32,18 @@ async function pinCount(client: KuboRPCClient, cid: string): Promise<number> {
   return n
 }
 
+/** `data` followed by this run's tag: real nodes keep pins between runs. */
+function unique(data: Uint8Array): Uint8Array {
+  return Buffer.concat([data, Buffer.from(RUN)])
+}
+
 async function* oneShot(data: Uint8Array, chunk: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, i + chunk)
 }
 
+// By default the testkit's js-ipfs nodes; with STEADFAST_IPFS_URLS real Kubo nodes (see README).
 describe('createFailoverKubo against a 3-node IPFS set', () => {
-  let set: IpfsNodeSet
+  let set: KuboTarget
   let kubo: FailoverKubo
   let direct: KuboRPCClient[]
   const big = pattern(10 * 1024 * 1024, 1)
@@ -49,12 +55,12 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
   const node0 = () => new URL(set.urls[0] as string).host
 
   beforeAll(async () => {
-    set = await startIpfsNodeSet({ nodes: 3 })
-    direct = set.nodes.map((n) => create({ url: n.directUrl }))
+    set = await startKuboTarget({ nodes: 3 })
+    direct = set.nodes.map((n) => set.client(n.directUrl))
     bigCid = (await set.addReplicated(big)).cid
     smallCid = (await set.addReplicated(pattern(300_000, 2))).cid
     kubo = createFailoverKubo({
-      endpoints: set.urls,
+      endpoints: set.endpoints,
       attemptTimeoutMs: 1_500,
       streamIdleTimeoutMs: 1_500,
       hedge: { delayMs: 400 },
@@ -72,8 +78,8 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
 
   afterEach(async () => {
     for (const node of set.nodes) {
-      node.resume()
-      if (node.pid === undefined) await node.restart()
+      await node.resume()
+      if (node.down) await node.restart()
       if (node.proxy.mode.kind !== 'pass') await node.proxy.setMode({ kind: 'pass' })
     }
     // Each test starts with every node serving again (probes and ejection timers are short).
@@ -138,9 +144,9 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
   })
 
   it('behavior: verifyCat passes content that matches its CID and rejects a node serving other bytes', async () => {
-    const verified = createFailoverKubo({ endpoints: set.urls, probe: false, verifyCat: true })
+    const verified = createFailoverKubo({ endpoints: set.endpoints, probe: false, verifyCat: true })
     const only0 = createFailoverKubo({
-      endpoints: [set.urls[0] as string],
+      endpoints: [set.endpoints[0]!],
       probe: false,
       verifyCat: true,
     })
@@ -150,7 +156,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
       expect(raw.code).toBe(0x55)
       await set.nodes[0]!.proxy.setMode({ kind: 'http', status: 200, body: 'forged bytes' })
       await new Promise((resolve) => setTimeout(resolve, 200)) // pooled sockets were reset
-      const plain = create({ url: set.urls[0] as string })
+      const plain = set.client(set.urls[0] as string)
       expect((await readAll(plain.cat(raw))).toString()).toBe('forged bytes') // unverified: accepted
       const error = await readAll(only0.cat(raw)).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ContentMismatchError)
@@ -178,12 +184,12 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
   })
 
   it('error: plain kubo-rpc-client fails when its node is killed midway through a cat', async () => {
-    const plain = create({ url: set.urls[0] as string })
+    const plain = set.client(set.urls[0] as string)
     const read = async () => {
       let received = 0
       for await (const chunk of plain.cat(bigCid)) {
         received += chunk.byteLength
-        if (received > 3_000_000 && set.nodes[0]!.pid !== undefined) await set.nodes[0]!.kill()
+        if (received > 3_000_000 && !set.nodes[0]!.down) await set.nodes[0]!.kill()
       }
     }
     await expect(read()).rejects.toThrow()
@@ -217,8 +223,8 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
         failed += results.filter((r) => r.status === 'rejected').length
       }
       // the next fault starts from a healthy node 0
-      set.nodes[0]!.resume()
-      if (set.nodes[0]!.pid === undefined) await set.nodes[0]!.restart()
+      await set.nodes[0]!.resume()
+      if (set.nodes[0]!.down) await set.nodes[0]!.restart()
       await set.nodes[0]!.proxy.setMode({ kind: 'pass' })
     }
     expect(calls).toBe(60)
@@ -247,7 +253,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
   })
 
   it('error: plain kubo-rpc-client fails against the same kill, hang and HTTP 500 faults', async () => {
-    const plain = create({ url: set.urls[0] as string })
+    const plain = set.client(set.urls[0] as string)
     await set.nodes[0]!.proxy.setMode({ kind: 'http', status: 500, body: 'Internal Server Error' })
     await expect(plain.version()).rejects.toThrow()
     await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
@@ -261,7 +267,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
     await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
     // Let the client notice its pooled sockets were reset, so the call really meets the hang.
     await new Promise((resolve) => setTimeout(resolve, 200))
-    const plain = create({ url: set.urls[0] as string, timeout: 300 })
+    const plain = set.client(set.urls[0] as string, { timeout: 300 })
     const call = plain.version({ timeout: 300 })
     call.catch(() => undefined)
     const outcome = await Promise.race([
@@ -275,7 +281,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
   })
 
   it('behavior: an add retried after a hang gives the same CID and pins it on one node only', async () => {
-    const content = pattern(2_000_000, 3)
+    const content = unique(pattern(2_000_000, 3))
     const expected = (await direct[2]!.add(content, { onlyHash: true, pin: false })).cid.toString()
     await set.nodes[0]!.proxy.setMode({ kind: 'hang' })
     failures.length = 0
@@ -308,7 +314,7 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
 
   it('error: a one-shot stream larger than maxReplayBytes is not retried and says why', async () => {
     const small = createFailoverKubo({
-      endpoints: set.urls,
+      endpoints: set.endpoints,
       probe: false,
       attemptTimeoutMs: 1_500,
       maxReplayBytes: 100_000,
@@ -324,27 +330,31 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
   })
 
   it('behavior: an MFS write stays on its sticky node and is never moved to a second node', async () => {
-    await kubo.files.write('/sticky.txt', 'node-local', { create: true, parents: true })
-    expect((await direct[1]!.files.stat('/sticky.txt')).size).toBe(10)
+    // Run-unique names: a real node's MFS persists between runs.
+    const sticky = `/sticky-${RUN}.txt`
+    const moved = `/moved-${RUN}.txt`
+    await kubo.files.write(sticky, 'node-local', { create: true, parents: true })
+    expect((await direct[1]!.files.stat(sticky)).size).toBe(10)
     await set.nodes[1]!.kill()
     const error = await kubo.files
-      .write('/moved.txt', 'must not move', { create: true })
+      .write(moved, 'must not move', { create: true })
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StickyEndpointUnavailableError)
     for (const i of [0, 2]) {
-      await expect(direct[i]!.files.stat('/sticky.txt')).rejects.toThrow()
-      await expect(direct[i]!.files.stat('/moved.txt')).rejects.toThrow()
+      await expect(direct[i]!.files.stat(sticky)).rejects.toThrow()
+      await expect(direct[i]!.files.stat(moved)).rejects.toThrow()
     }
     await set.nodes[1]!.restart()
-    await expect(direct[1]!.files.stat('/moved.txt')).rejects.toThrow()
+    await expect(direct[1]!.files.stat(moved)).rejects.toThrow()
   })
 
   it('behavior: a pubsub subscription moves to another node when its node dies and reports the gap', async () => {
+    const topic = `steadfast-${RUN}`
     const got: string[] = []
-    await kubo.pubsub.subscribe('steadfast', (m) => got.push(Buffer.from(m.data).toString()))
+    await kubo.pubsub.subscribe(topic, (m) => got.push(Buffer.from(m.data).toString()))
     // Offline nodes do not relay: publish on every node; only the subscriber's node delivers.
     const publish = (text: string) =>
-      Promise.allSettled(direct.map((c) => c.pubsub.publish('steadfast', Buffer.from(text))))
+      Promise.allSettled(direct.map((c) => c.pubsub.publish(topic, Buffer.from(text))))
     await publish('before')
     await expect.poll(() => got).toContain('before')
     const serving = kubo.failover.subscriptions()[0]?.endpoint
@@ -353,13 +363,13 @@ describe('createFailoverKubo against a 3-node IPFS set', () => {
     await set.nodes[victim]!.kill()
     await expect.poll(() => gaps.length, { timeout: 10_000 }).toBeGreaterThan(0)
     const gap = gaps[0]!
-    expect(gap).toMatchObject({ topic: 'steadfast', from: serving })
+    expect(gap).toMatchObject({ topic, from: serving })
     expect(gap.to).toBeDefined()
     expect(gap.to).not.toBe(serving)
     expect(kubo.failover.subscriptions()[0]?.endpoint).toBe(gap.to)
     await publish('after')
     await expect.poll(() => got).toContain('after')
-    await kubo.pubsub.unsubscribe('steadfast')
+    await kubo.pubsub.unsubscribe(topic)
     expect(kubo.failover.subscriptions()).toEqual([])
   })
 })
