@@ -134,7 +134,7 @@ beforeAll(async () => {
   gateway = connectFailover({
     peers: [p0!, p1!].map((p, i) => ({
       address: p.address,
-      tlsRootCert: fabric.tlsRootCert,
+      ...(fabric.tlsRootCert ? { tlsRootCert: fabric.tlsRootCert } : {}),
       serverNameOverride: p.hostName,
       headers: { authorization: `Bearer ${HEADER}` },
       // The operations service URL is the only URL a Fabric peer config holds.
@@ -250,7 +250,7 @@ describe('secrets never appear in errors, events, pages or CLI output', () => {
   })
 
   it('error: a ConfigError for a bad URL holding credentials echoes none of them', async () => {
-    const bad = [
+    const bad: Array<() => unknown> = [
       () => new FailoverProvider([`ftp://${USER}:${PASS}@127.0.0.1/?apikey=${APIKEY}`], 1337),
       () => createFailoverKubo({ endpoints: [`gopher://${USER}:${PASS}@h/v3/${PATHKEY}`] }),
       () => createFailoverKubo({ endpoints: [`http://${USER}:${PASS}@h:1`], stickyEndpoint: 'x' }),
