@@ -64,14 +64,22 @@ describe('filters across a failover of the replica holding them', () => {
       const key = `${ev.log.transactionHash}:${ev.log.index}`
       seen.set(key, (seen.get(key) ?? 0) + 1)
     })
+    // ethers installs the filter after on() returns: transfer until the listener hears one.
+    await vi.waitFor(
+      async () => {
+        if (seen.size === 0) await transfer(1n)
+        expect(seen.size).toBeGreaterThan(0)
+      },
+      { timeout: 20_000, interval: 500 },
+    )
+    const delivered = (h: string) => [...seen.keys()].some((k) => k.startsWith(h))
     const hashes: string[] = []
     for (let i = 0; i < 3; i++) hashes.push(await transfer(1n))
-    await vi.waitFor(() => expect(seen.size).toBeGreaterThanOrEqual(3), { timeout: 10_000 })
+    await vi.waitFor(() => expect(hashes.every(delivered)).toBe(true), { timeout: 10_000 })
     await proxies[0]!.setMode({ kind: 'down' })
     for (let i = 0; i < 3; i++) hashes.push(await transfer(1n))
     await proxies[0]!.setMode({ kind: 'pass' })
     for (let i = 0; i < 2; i++) hashes.push(await transfer(1n))
-    const delivered = (h: string) => [...seen.keys()].some((k) => k.startsWith(h))
     await vi.waitFor(() => expect(hashes.every(delivered)).toBe(true), { timeout: 15_000 })
     await new Promise((r) => setTimeout(r, 500))
     expect([...seen.values()].every((n) => n === 1)).toBe(true)

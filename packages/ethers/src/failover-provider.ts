@@ -27,6 +27,7 @@ export class FailoverProvider extends JsonRpcProvider {
   readonly #network: Networkish | undefined
   readonly #ethersOptions: JsonRpcApiProviderOptions
   readonly #sessions = new Set<PinnedProvider>()
+  readonly #inflight = new Set<Promise<unknown>>()
 
   constructor(
     endpoints: readonly FailoverEndpoint[],
@@ -42,6 +43,11 @@ export class FailoverProvider extends JsonRpcProvider {
     }
     const first = endpoints[0]
     const { ethers, failover } = splitOptions(options)
+    // Every replica's chain is checked before it serves (chain guard, probes), so ethers' own
+    // per-call eth_chainId check is redundant: a given network is static unless said otherwise.
+    if (network != null && network !== 'any' && ethers.staticNetwork === undefined) {
+      ethers.staticNetwork = Network.from(network)
+    }
     super(typeof first === 'string' ? first : first?.url, network, ethers)
     this.#network = network
     this.#ethersOptions = ethers
@@ -54,7 +60,13 @@ export class FailoverProvider extends JsonRpcProvider {
   /** Routes one payload or an ethers batch through the replica set (the only transport hook). */
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const payloads = Array.isArray(payload) ? payload : [payload]
-    return (await this.#runtime.send(payloads)) as JsonRpcResult[]
+    const run = this.#runtime.send(payloads) as Promise<JsonRpcResult[]>
+    this.#inflight.add(run)
+    try {
+      return await run
+    } finally {
+      this.#inflight.delete(run)
+    }
   }
 
   /** The core endpoint set (events, cordon/prefer, status). */
@@ -92,8 +104,15 @@ export class FailoverProvider extends JsonRpcProvider {
     void this.#runtime.close()
   }
 
-  /** {@link destroy}, resolving once every probe and connection is closed. */
+  /**
+   * A graceful {@link destroy}: calls already queued by ethers (e.g. the `eth_uninstallFilter`
+   * of a removed listener) are sent and answered first; resolves once every probe and connection
+   * is closed.
+   */
   async close(): Promise<void> {
+    const stall = Number(this._getOption('batchStallTime') ?? 10)
+    await new Promise((r) => setTimeout(r, stall + 5).unref())
+    await Promise.allSettled([...this.#inflight])
     for (const session of this.#sessions) session.destroy()
     super.destroy()
     await this.#runtime.close()

@@ -55,6 +55,7 @@ export class RpcRouter {
     scope: RouteScope = {},
   ): Promise<JsonRpcResult[]> {
     const batch: JsonRpcPayload[] = []
+    const filters: JsonRpcPayload[] = []
     const parts: { payloads: readonly JsonRpcPayload[]; run: Promise<JsonRpcResult[]> }[] = []
     const add = (ps: readonly JsonRpcPayload[], run: Promise<JsonRpcResult[]>) =>
       parts.push({ payloads: ps, run })
@@ -66,10 +67,7 @@ export class RpcRouter {
           else batch.push(p)
           break
         case 'filter':
-          add(
-            [p],
-            this.#filters.handle(p).then((r) => [r]),
-          )
+          filters.push(p)
           break
         case 'rawTransaction':
           add(
@@ -83,6 +81,13 @@ export class RpcRouter {
     }
     if (batch.length > 0) add(batch, this.#read(batch, scope, undefined))
     const settled = await Promise.allSettled(parts.map((part) => part.run))
+    // Filters answer last: ethers resolves a whole batch at once, and a block number in it that
+    // the filter answer does not cover would fire ethers' next poll before it re-arms (a lost
+    // event when no later block comes). Polled after, the filter covers what the batch reported.
+    for (const p of filters) {
+      parts.push({ payloads: [p], run: this.#filters.handle(p).then((r) => [r]) })
+      settled.push(...(await Promise.allSettled([parts.at(-1)!.run])))
+    }
     const failed = settled.find((s) => s.status === 'rejected')
     // All failed: ethers rejects every payload with our typed error. Some failed: only those
     // payloads get an error answer, so one unreachable filter does not fail unrelated reads.

@@ -131,8 +131,9 @@ export class RpcTransport {
 
   /**
    * Runs `op` through the set. With `latest`, in tiers: replicas at or above the highest head
-   * seen (not lagging more than maxLag); if none can serve, any replica not lagging more than
-   * maxLag (their known heights may trail by a probe period); then, for reads only, lagging ones.
+   * seen (not lagging more than maxLag; reads only); if none can serve, any replica not lagging
+   * more than maxLag (their known heights may trail by a probe period); then, for reads only,
+   * lagging ones.
    */
   async execute<T>(
     op: (endpoint: Endpoint, ctx: AttemptContext) => Promise<T>,
@@ -142,7 +143,10 @@ export class RpcTransport {
     if (latest !== true) return this.set.execute(op, base)
     const minHeight = this.head.high
     const tiers: ExecuteOptions[] = []
-    if (minHeight !== undefined) tiers.push({ ...base, fresh: true, minHeight })
+    // Writes skip the minHeight tier: known heights trail by a probe period, and moving writes
+    // to whichever replica looks highest would make two writers. They stay with the writer
+    // replica unless it lags more than maxLag.
+    if (minHeight !== undefined && write !== true) tiers.push({ ...base, fresh: true, minHeight })
     tiers.push({ ...base, fresh: true })
     if (write !== true) tiers.push(base)
     let first: unknown
