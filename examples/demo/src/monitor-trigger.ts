@@ -10,6 +10,8 @@ export interface RebalanceTrigger {
   readonly url: string
   /** Asks every set to rebalance through the monitor; returns a line for the log. */
   rebalance(reason: string): Promise<string>
+  /** Cordons (`on`) or uncordons one endpoint through the monitor; returns a line for the log. */
+  cordon(set: string, endpoint: string, on: boolean): Promise<string>
   close(): Promise<void>
 }
 
@@ -28,23 +30,31 @@ export async function startRebalanceTrigger(
     port: options.port ?? 0,
     ...(options.host !== undefined ? { host: options.host } : {}),
   })
+  const post = async (route: string, body: object): Promise<number> => {
+    const res = await fetch(`${monitor.url}/${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    })
+    await res.arrayBuffer()
+    return res.status
+  }
   return {
     via: 'POST /rebalance on @steadfast/monitor',
     url: monitor.url,
     async rebalance(reason) {
       const answers = await Promise.all(
-        sets.map(async (s) => {
-          const res = await fetch(`${monitor.url}/rebalance`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ set: s.name, reason }),
-            signal: AbortSignal.timeout(5000),
-          })
-          await res.arrayBuffer()
-          return `${s.name} ${res.status}`
-        }),
+        sets.map(async (s) => `${s.name} ${await post('rebalance', { set: s.name, reason })}`),
       )
       return `monitor: POST /rebalance → ${answers.join(', ')}`
+    },
+    async cordon(set, endpoint, on) {
+      const route = on ? 'cordon' : 'uncordon'
+      const body = on
+        ? { set, endpoint, ttlMs: 600_000, reason: 'maintenance drain' }
+        : { set, endpoint }
+      return `monitor: POST /${route} ${endpoint} → ${await post(route, body)}`
     },
     close: () => monitor.close(),
   }

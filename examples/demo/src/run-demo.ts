@@ -88,6 +88,7 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
       backends,
       durationMs,
       rebalance: (reason) => trigger.rebalance(reason),
+      cordon: (set, endpoint, on) => trigger.cordon(set, endpoint, on),
       log: (l) => view.note(l),
     })
   }
@@ -104,7 +105,7 @@ export async function runDemo(o: RunDemoOptions): Promise<{ ok: boolean; json: D
   const reports = await verifyAll(backends, o.signal, watchdog)
   view.stop()
   const elapsedMs = Date.now() - runStarted
-  const injected = chaos?.injected ?? { kill: 0, hang: 0, lag: 0, rebalance: 0 }
+  const injected = chaos?.injected ?? { kill: 0, hang: 0, lag: 0, drain: 0, rebalance: 0 }
   const summary = renderSummary({
     reports,
     missing,

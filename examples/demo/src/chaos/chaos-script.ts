@@ -1,8 +1,11 @@
 import type { DemoBackend, FaultTarget } from '../backends/demo-backend.js'
 import type { BackendName } from '../cli-args.js'
 
-/** A fault the script can inject on one replica, or a rebalance of every set. */
-export type ChaosAction = 'kill' | 'hang' | 'lag' | 'rebalance'
+/**
+ * A fault the script can inject on one replica, or a rebalance of every set. `drain` is planned
+ * maintenance: cordon through the monitor, then kill; restart, then uncordon.
+ */
+export type ChaosAction = 'kill' | 'hang' | 'lag' | 'drain' | 'rebalance'
 
 export interface ChaosStep {
   /** When, as a fraction of the run's duration. */
@@ -19,9 +22,10 @@ export interface ChaosStep {
 }
 
 /**
- * The default script: each backend has its in-use replica killed, hung and lagged once, in a
- * different order, staggered so the log reads clearly; the monitor's rebalance trigger fires
- * between rounds. Every fault is healed by 80 % of the run so the final checks see all replicas.
+ * The default script: each backend has a replica broken three times (killed, hung, lagged, or for
+ * IPFS drained for maintenance), in a different order, staggered so the log reads clearly; the
+ * monitor's rebalance trigger fires between rounds. Every fault is healed by 80 % of the run so
+ * the final checks see all replicas.
  */
 export const defaultChaosScript: readonly ChaosStep[] = [
   { at: 0.15, backend: 'evm', action: 'kill', holdFor: 0.15 },
@@ -29,14 +33,15 @@ export const defaultChaosScript: readonly ChaosStep[] = [
   { at: 0.19, backend: 'ipfs', action: 'kill', holdFor: 0.14 },
   { at: 0.36, backend: 'all', action: 'rebalance', holdFor: 0 },
   // The testkit's EVM chain has one writer at a time (no consensus): a lagging writer would fork
-  // it, so the lag goes to a standby, which the provider must then not read stale data from.
+  // it, so the lag goes to a standby. (EVM is not drained here: cordoning the replica that holds
+  // a pending transaction can fail its receipt lookup, see docs/operations.md.)
   { at: 0.42, backend: 'evm', action: 'lag', holdFor: 0.14, target: 'standby' },
   { at: 0.44, backend: 'fabric', action: 'kill', holdFor: 0.14 },
   { at: 0.46, backend: 'ipfs', action: 'hang', holdFor: 0.12 },
   { at: 0.62, backend: 'all', action: 'rebalance', holdFor: 0 },
   { at: 0.65, backend: 'evm', action: 'hang', holdFor: 0.12 },
   { at: 0.67, backend: 'fabric', action: 'lag', holdFor: 0.11 },
-  { at: 0.69, backend: 'ipfs', action: 'kill', holdFor: 0.1 },
+  { at: 0.69, backend: 'ipfs', action: 'drain', holdFor: 0.1 },
   { at: 0.88, backend: 'all', action: 'rebalance', holdFor: 0 },
 ]
 
@@ -45,6 +50,8 @@ export interface ChaosRunOptions {
   durationMs: number
   /** The monitoring trigger; returns a line for the log. */
   rebalance: (reason: string) => Promise<string>
+  /** Cordons / uncordons one endpoint through the monitor (for `drain`); returns a line for the log. */
+  cordon?: (set: string, endpoint: string, on: boolean) => Promise<string>
   /** Where each action is reported. */
   log: (line: string) => void
   steps?: readonly ChaosStep[]
@@ -61,7 +68,7 @@ export function startChaos(o: ChaosRunOptions): ChaosRun {
   const timers: NodeJS.Timeout[] = []
   const healing = new Map<string, () => Promise<void>>()
   const pending = new Set<Promise<void>>()
-  const injected: Record<ChaosAction, number> = { kill: 0, hang: 0, lag: 0, rebalance: 0 }
+  const injected: Record<ChaosAction, number> = { kill: 0, hang: 0, lag: 0, drain: 0, rebalance: 0 }
   const track = (p: Promise<void>) => {
     pending.add(p)
     void p.finally(() => pending.delete(p))
@@ -87,7 +94,11 @@ export function startChaos(o: ChaosRunOptions): ChaosRun {
       if (!backend || backend.faults.length === 0) return
       const target = pickTarget(backend, step.target ?? 'in-use')
       if (!target || healing.has(backend.name)) return
-      const fault = faultOf(step.action, target)
+      const set = backend.sets[0]
+      const id = set?.endpoints[target.index]?.id
+      const cordon =
+        o.cordon && set && id ? (on: boolean) => o.cordon!(set.name, id, on).then(o.log) : undefined
+      const fault = faultOf(step.action, target, cordon)
       if (!fault) return
       const where = `${backend.name} replica ${target.index + 1} (${endpointLabel(backend, target.index)})`
       try {
@@ -145,8 +156,28 @@ interface Fault {
   heal(): Promise<void>
 }
 
-function faultOf(action: Exclude<ChaosAction, 'rebalance'>, t: FaultTarget): Fault | undefined {
+function faultOf(
+  action: Exclude<ChaosAction, 'rebalance'>,
+  t: FaultTarget,
+  cordon: ((on: boolean) => Promise<void>) | undefined,
+): Fault | undefined {
   switch (action) {
+    case 'drain':
+      if (!cordon) return undefined
+      return {
+        verb: 'drained (cordoned through the monitor, then killed)',
+        healVerb: 'restarted and uncordoned',
+        async inject() {
+          await cordon(true)
+          // The time an operator gives in-flight calls and streams to move before stopping a node.
+          await new Promise((r) => setTimeout(r, 1500))
+          await t.kill()
+        },
+        async heal() {
+          await t.restart()
+          await cordon(false)
+        },
+      }
     case 'kill':
       return {
         verb: 'killed',

@@ -47,7 +47,7 @@ export function renderSummary(s: SummaryInput): Summary {
   const lines = [
     '',
     pc.bold('Summary'),
-    `  ran ${(s.elapsedMs / 1000).toFixed(0)} s · faults injected: ${s.injected.kill} kills, ${s.injected.hang} hangs, ${s.injected.lag} lags · ${s.injected.rebalance} rebalances (${s.rebalanceVia}) · the SDK took endpoints out of rotation ${s.downs} times and failed calls over ${s.failovers} times`,
+    `  ran ${(s.elapsedMs / 1000).toFixed(0)} s · faults injected: ${s.injected.kill} kills, ${s.injected.hang} hangs, ${s.injected.lag} lags, ${s.injected.drain} drains · ${s.injected.rebalance} rebalances (${s.rebalanceVia}) · the SDK took endpoints out of rotation ${s.downs} times and failed calls over ${s.failovers} times`,
     '',
     ...renderTable(['backend', 'check', 'expected', 'actual', ''], rows, [
       'expected',
