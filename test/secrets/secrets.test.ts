@@ -271,7 +271,7 @@ describe('secrets never appear in errors, events, pages or CLI output', () => {
 
   // packages/fabric connect-failover.ts: 'must be host:port' accepts `user:pass@host:port`, and
   // the password ends up in the endpoint id, url and status.
-  it.fails('known bug: a Fabric peer address carrying userinfo is refused or kept out of ids and status', async () => {
+  it('error: a Fabric peer address carrying userinfo is refused without echoing it', async () => {
     const run = async () =>
       connectFailover({
         peers: [{ address: `${USER}:${PASS}@127.0.0.1:${refused}` }],

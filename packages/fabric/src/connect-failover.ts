@@ -91,8 +91,13 @@ function checkPeers(options: FailoverConnectOptions): readonly FabricPeerConfig[
     throw new ConfigError('peers', peers, 'must list at least one peer')
   }
   peers.forEach((peer: FabricPeerConfig, i) => {
-    if (typeof peer?.address !== 'string' || !/^[^\s/]+:\d+$/.test(peer.address)) {
-      throw new ConfigError(`peers[${i}].address`, peer?.address, 'must be host:port')
+    // No userinfo: a gRPC address has none, and a password there would end up in ids and status.
+    if (typeof peer?.address !== 'string' || !/^[^\s/@]+:\d+$/.test(peer.address)) {
+      throw new ConfigError(
+        `peers[${i}].address`,
+        peer?.address,
+        'must be host:port (credentials belong in headers)',
+      )
     }
   })
   return peers

@@ -1,6 +1,8 @@
 import { isKeyLikeSegment, redactUrl } from './redact-url.js'
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi
+/** `user:password@host` without a scheme (a gRPC address, a proxy setting). */
+const BARE_USERINFO = /(^|[\s"'(<=])[^\s/@:"'()<>=]+:[^\s/@"'()<>]+@(?=[\w.[\]-])/g
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -37,5 +39,5 @@ export function redactText(text: string, urls: readonly string[] = []): string {
     for (const secret of secretsOf(url))
       out = out.replace(new RegExp(escapeRegExp(secret), 'g'), '***')
   }
-  return out.replace(URL_IN_TEXT, (m) => redactUrl(m))
+  return out.replace(URL_IN_TEXT, (m) => redactUrl(m)).replace(BARE_USERINFO, '$1***@')
 }

@@ -48,4 +48,17 @@ describe('redactText', () => {
       'GET https://x.test/?token=*** failed',
     )
   })
+
+  it('behavior: masks the Basic value derived from a known url userinfo', () => {
+    const url = 'http://alice:hunter22@node.test/'
+    const basic = Buffer.from('alice:hunter22').toString('base64')
+    expect(redactText(`upstream echoed Authorization: Basic ${basic}`, [url])).not.toContain(basic)
+  })
+
+  it('behavior: masks userinfo of a scheme-less address, leaves host:port and mail alone', () => {
+    expect(redactText('bad address "alice:hunter22@10.0.0.1:7051"')).toBe(
+      'bad address "***@10.0.0.1:7051"',
+    )
+    expect(redactText('peer0:7051 and a@b.test')).toBe('peer0:7051 and a@b.test')
+  })
 })
