@@ -1,8 +1,8 @@
-import type { Interceptor } from '@grpc/grpc-js'
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js'
 import { describe, expect, it, vi } from 'vitest'
 import { attemptCallOptions } from './call-options.js'
 
-const mine: Interceptor = (options, next) => next(options)
+const mine: Interceptor = (options, next) => new InterceptingCall(next(options))
 
 describe('attemptCallOptions', () => {
   it('args: our deadline applies unless the connect-level or per-call options give one', () => {
