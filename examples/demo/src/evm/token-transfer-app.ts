@@ -27,6 +27,8 @@ export interface TokenTransferAppOptions {
 }
 
 const supply = 10n ** 24n
+/** Longest wait for one verification call at the end, ms (the provider's own deadline is 30 s). */
+const checkTimeoutMs = 10_000
 
 /**
  * A token dApp: deploys a token and a document registry, then each sender transfers tokens to a
@@ -157,7 +159,8 @@ export class TokenTransferApp {
   /** Waits for the listener to catch up, then checks events, logs, nonces and balances on chain. */
   async finish(signal: AbortSignal): Promise<BackendReport> {
     while (this.seenOnce() < this.mined.size && !signal.aborted) await pace(250, signal)
-    await this.token.removeAllListeners()
+    // Cleanup, not a check: the provider's destroy() at close() removes what is left.
+    this.token.removeAllListeners().catch(() => {})
     const duplicates = [...this.seen.values()].reduce((sum, t) => sum + Math.max(0, t - 1), 0)
     const checks: Check[] = [
       {
@@ -168,8 +171,10 @@ export class TokenTransferApp {
       },
       { label: 'duplicate Transfer events', expected: 0, actual: duplicates, unit: 'events' },
     ]
-    const onChain = await this.tally.track('getLogs', () =>
-      this.token.queryFilter(this.token.filters.Transfer?.() ?? 'Transfer', this.deployBlock),
+    const onChain = await this.tally.track(
+      'getLogs',
+      () => this.token.queryFilter(this.token.filters.Transfer?.() ?? 'Transfer', this.deployBlock),
+      checkTimeoutMs,
     )
     if (onChain) {
       const logsPerTx = new Map<string, number>()
@@ -196,8 +201,10 @@ export class TokenTransferApp {
     }
     let exact = 0
     for (const [address, expected] of this.expectedBalance) {
-      const b = await this.tally.track('balanceOf', () =>
-        this.token.getFunction('balanceOf')(address),
+      const b = await this.tally.track(
+        'balanceOf',
+        () => this.token.getFunction('balanceOf')(address),
+        checkTimeoutMs,
       )
       if (b === expected) exact++
     }
