@@ -187,7 +187,7 @@ function faultOf(
       }
     case 'hang':
       return {
-        verb: 'hung (SIGSTOP)',
+        verb: 'hung (accepts calls, answers none)',
         healVerb: 'resumed',
         inject: () => t.pause(),
         heal: () => t.resume(),
