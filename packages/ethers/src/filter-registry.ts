@@ -146,16 +146,34 @@ export class FilterRegistry {
     const delivered = this.#deliver(state, polled.changes)
     if (polled.head === undefined) return delivered
     state.resumeFrom = Math.max(state.resumeFrom, polled.head - SAFETY_MARGIN + 1)
-    // The holder trails what the caller has already seen (a receipt, a block number): read the
-    // gap on a fresher replica now, since ethers polls again only on the next block.
-    const high = this.#rpc.head.high
-    if (high === undefined || high <= polled.head || state.kind === 'pending') return delivered
-    const gap = await this.#rpc.execute(
-      (endpoint) =>
-        logBackfill(this.#rpc, endpoint, state, { from: polled.head! + 1, to: 'latest' }),
-      { latest: true, hedge: false },
-    )
-    return [...delivered, ...gap.removed, ...this.#deliver(state, gap.items)]
+    return [...delivered, ...(await this.#catchUp(state, polled.head))]
+  }
+
+  /**
+   * The holder trails what the caller has already seen (a receipt, a block number): read the
+   * gap on a fresher replica now, since ethers polls again only on the next block, which may
+   * never come. Repeated while the caller learned of newer blocks meanwhile, so the answer
+   * covers every block reported before it.
+   */
+  async #catchUp(state: FilterState, covered: number): Promise<unknown[]> {
+    const out: unknown[] = []
+    for (let round = 0; round < 3 && state.kind !== 'pending'; round++) {
+      const high = this.#rpc.head.high
+      if (high === undefined || high <= covered) break
+      const from = covered + 1
+      try {
+        const gap = await this.#rpc.execute(
+          (endpoint) => logBackfill(this.#rpc, endpoint, state, { from, to: 'latest' }),
+          { latest: true, hedge: false },
+        )
+        out.push(...gap.removed, ...this.#deliver(state, gap.items))
+      } catch {
+        // What is delivered must reach the caller: the gap is read again on the next poll.
+        break
+      }
+      covered = high
+    }
+    return out
   }
 
   /** The holder's head (asked first: a lower bound of what the filter covered) and the changes. */
@@ -193,7 +211,8 @@ export class FilterRegistry {
       const range = { from: state.resumeFrom, to: 'latest' as const }
       const backfill = await logBackfill(this.#rpc, endpoint, state, range)
       state.resumeFrom = Math.max(state.resumeFrom, head - SAFETY_MARGIN + 1)
-      return [...backfill.removed, ...this.#deliver(state, backfill.items)]
+      const items = [...backfill.removed, ...this.#deliver(state, backfill.items)]
+      return [...items, ...(await this.#catchUp(state, head))]
     } catch (error) {
       // Without its backfill the new filter would skip the gap: drop it, recover again next poll.
       this.#uninstall(state)

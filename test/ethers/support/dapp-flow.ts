@@ -25,6 +25,8 @@ export interface FlowResult {
   /** A block number lower than one seen before was reported. */
   blockNumberWentBack: boolean
   transfers: number
+  /** The step the flow was in when it ended (the one that hung, on a deadline). */
+  stage: string
 }
 
 /** Knobs of one run. */
@@ -67,6 +69,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
     exactBalances: false,
     blockNumberWentBack: false,
     transfers: 0,
+    stage: 'deploy',
   }
   const { abi, bytecode } = compileToken()
   const [deployer, a, b] = o.keys.map((k) => new Wallet(k, o.provider)) as [Wallet, Wallet, Wallet]
@@ -93,6 +96,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
     token = (await guard(
       guard(factory.deploy(1_000_000n)).then((c) => c.waitForDeployment()),
     )) as unknown as Contract
+    result.stage = 'listen'
     await guard(
       token.on(
         'Transfer',
@@ -107,6 +111,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
         },
       ),
     )
+    result.stage = 'fund'
     for (const w of [a, b]) {
       const tx = await guard(
         (token.connect(deployer as ContractRunner) as Contract).getFunction('transfer')(
@@ -135,6 +140,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
         if (done === (o.faultAfter ?? 10) && o.fault !== undefined) faultRun = o.fault()
       }
     }
+    result.stage = 'transfers'
     await Promise.all([sender(a, 0, Math.ceil(total / 2)), sender(b, 1, Math.floor(total / 2))])
     result.transfers = sent.length
     await guard(faultRun ?? Promise.resolve())
@@ -144,6 +150,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
     // so a late duplicate would show.
     const expected = () =>
       sent.filter((s) => ![...seen.keys()].some((k) => k.startsWith(`${s.hash}:`))).length
+    result.stage = 'events'
     while (expected() > 0 && !deadline.aborted) await sleep(100)
     await sleep(1000)
     result.missingEvents = expected() + (total - sent.length)
@@ -162,6 +169,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
         .sort((x, y) => x - y)
       return nonces.every((n, i) => n === (nonces[0] ?? 0) + i)
     })
+    result.stage = 'balances'
     const balanceOf = token.getFunction('balanceOf')
     const checks = await guard(
       Promise.all(
@@ -177,6 +185,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
       ),
     )
     result.exactBalances = checks.every(Boolean) && sent.length === total
+    result.stage = 'done'
   } catch (error) {
     failures.push(`flow: ${(error as Error).message}`)
   } finally {
