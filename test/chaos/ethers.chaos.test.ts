@@ -10,7 +10,7 @@ import { FailoverProvider, type FailoverProviderOptions } from '@steadfast/ether
 import { type EvmReplica, type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runDappFlow } from '../ethers/support/dapp-flow.js'
-import { type ChaosPolicy, flap, LONG, POLICIES, windowMs } from './support/chaos-mode.js'
+import { type ChaosPolicy, flap, LONG, POLICIES, retries, windowMs } from './support/chaos-mode.js'
 import { flush, tally } from './support/figures.js'
 
 const TRANSFERS = LONG ? 40 : 8
@@ -150,7 +150,7 @@ describe.each(POLICIES)('chaos ethers × %s', (policy) => {
     'behavior: under load, primary %s: nothing lost, duplicated, stale or served by the wrong chain',
     // CI retries a cell up to twice: a flow intermittently stalls until its deadline (a write
     // or an event that never arrives; reported, see docs/reliability.md). Long mode never retries.
-    { timeout: 180_000, retry: LONG ? 0 : 2 },
+    { timeout: 180_000, retry: retries(2) },
     async (_name, fault) => {
       const provider = new FailoverProvider([...set.urls, wrong!.url], set.chainId, options(policy))
       const seen = observe(provider)

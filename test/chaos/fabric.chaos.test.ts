@@ -20,7 +20,7 @@ import {
   startListeners,
   submitWorkload,
 } from '../../packages/fabric/src/integration/workload.js'
-import { type ChaosPolicy, flap, LONG, POLICIES, windowMs } from './support/chaos-mode.js'
+import { type ChaosPolicy, flap, LONG, POLICIES, retries, windowMs } from './support/chaos-mode.js'
 import { flush, tally } from './support/figures.js'
 
 const SUBMITS = LONG ? 40 : 12
@@ -143,7 +143,7 @@ describe.each(POLICIES)('chaos fabric × %s', (policy) => {
 
   it.each(FAULTS)(
     'behavior: under load, first peer %s: every submit committed once, every event once, no failed call',
-    { timeout: 120_000, retry: LONG ? 0 : 2 },
+    { timeout: 120_000, retry: retries(2) },
     async (name, fault) => {
       const contract = gateway.getNetwork(target.channelName).getContract(target.chaincodeName)
       const evaluations = evaluateLoop(contract, seed)

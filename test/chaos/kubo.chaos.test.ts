@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createFailoverKubo } from '@steadfast/kubo'
 import { type IpfsNode, type IpfsNodeSet, startIpfsNodeSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ChaosPolicy, flap, LONG, POLICIES, windowMs } from './support/chaos-mode.js'
+import { type ChaosPolicy, flap, LONG, POLICIES, retries, windowMs } from './support/chaos-mode.js'
 import { flush, tally } from './support/figures.js'
 
 const OPS = LONG ? 30 : 6
@@ -95,7 +95,7 @@ const cells = (policy: ChaosPolicy) =>
 describe.each(POLICIES)('chaos kubo × %s', (policy) => {
   it.each(cells(policy))(
     'behavior: under load, first node %s: adds readable back, same CID, cat byte-exact, no failed call',
-    { timeout: 120_000, retry: LONG ? 0 : 2 },
+    { timeout: 120_000, retry: retries(2) },
     async (_name, fault) => {
       const ipfs = connect(policy)
       const failures: string[] = []

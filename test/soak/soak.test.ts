@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LONG } from '../chaos/support/chaos-mode.js'
+import { LONG, retries } from '../chaos/support/chaos-mode.js'
 import { flush, tally } from '../chaos/support/figures.js'
 
 const DURATION_MS = LONG ? 600_000 : 45_000
@@ -62,7 +62,7 @@ describe('soak: kill/restart cycles under load (ethers)', () => {
     timeout: DURATION_MS + 180_000,
     // One retry in CI: a call intermittently never settles after a kill (reported, see
     // docs/reliability.md); the child then reports "stuck". Long mode never retries.
-    retry: LONG ? 0 : 1,
+    retry: retries(1),
   }, async () => {
     const [, , , , , , , account] = set.accounts
     const child = spawn(

@@ -40,3 +40,13 @@ export async function flap(
     await sleep(periodMs)
   }
 }
+
+/**
+ * Retries of a chaos cell: none in long mode, `STEADFAST_CHAOS_RETRIES` if set, else `ci`
+ * (CI retries because of intermittent stalls reported in docs/reliability.md).
+ */
+export function retries(ci: number): number {
+  if (LONG) return 0
+  const env = process.env.STEADFAST_CHAOS_RETRIES
+  return env !== undefined && env !== '' ? Number(env) : ci
+}
