@@ -3,7 +3,7 @@ import { quantity } from './head-tracker.js'
 import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
 import { logBackfill } from './log-backfill.js'
 import type { RpcTransport } from './rpc-transport.js'
-import { RpcErrorResponse } from './transport-errors.js'
+import { InvalidResponseError, RpcErrorResponse } from './transport-errors.js'
 
 type FilterKind = 'logs' | 'block' | 'pending'
 
@@ -163,7 +163,7 @@ export class FilterRegistry {
       const from = covered + 1
       try {
         const gap = await this.#rpc.execute(
-          (endpoint) => logBackfill(this.#rpc, endpoint, state, { from, to: 'latest' }),
+          (endpoint, ctx) => this.#gapOn(endpoint, state, { from, to: high }, ctx.signal),
           { latest: true, hedge: false },
         )
         out.push(...gap.removed, ...this.#deliver(state, gap.items))
@@ -174,6 +174,22 @@ export class FilterRegistry {
       covered = high
     }
     return out
+  }
+
+  /** Reads `range` on `endpoint`, which must hold `range.to` already (else the next replica). */
+  async #gapOn(
+    endpoint: Endpoint,
+    state: FilterState,
+    range: { from: number; to: number },
+    signal: AbortSignal,
+  ) {
+    const head = quantity(await this.#rpc.call(endpoint, 'eth_blockNumber', [], signal)) ?? -1
+    if (head < range.to) {
+      throw new InvalidResponseError(`at block ${head}, behind ${range.to}`, {
+        endpoint: endpoint.redactedUrl,
+      })
+    }
+    return logBackfill(this.#rpc, endpoint, state, { from: range.from, to: head })
   }
 
   /** The holder's head (asked first: a lower bound of what the filter covered) and the changes. */
