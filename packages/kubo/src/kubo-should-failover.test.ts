@@ -49,6 +49,10 @@ describe('kuboShouldFailover', () => {
     expect(kuboShouldFailover(httpError(400, 'application/json', 'bad arg'))).toBe('fatal')
   })
 
+  it('args: a 200 whose body is not JSON (HTML, garbage) is a broken node: retryable', () => {
+    expect(kuboShouldFailover(new SyntaxError('Unexpected token < in JSON'))).toBe('retryable')
+  })
+
   it('args: an unknown programming error is fatal', () => {
     expect(kuboShouldFailover(new RangeError('bad input'))).toBe('fatal')
   })

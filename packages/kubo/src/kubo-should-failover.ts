@@ -65,7 +65,7 @@ function classifyHttp(e: unknown): FailureKind | undefined {
  * - `unsent`: connection refused, DNS or TLS failure, EPIPE (the request never reached the node
  *   complete);
  * - `retryable`: reset, socket closed, timeout, 5xx without a Kubo answer, 408/429/502/503/504,
- *   a Kubo "not found" / deadline answer (another node may hold the block);
+ *   a Kubo "not found" / deadline answer (another node may hold the block), an unparseable body;
  * - `fatal`: any other HTTP 4xx (bad argument, unknown command) and Kubo's application errors.
  */
 export function kuboShouldFailover(
@@ -80,6 +80,9 @@ export function kuboShouldFailover(
     if (http !== undefined) return http
     const name = field(e, 'name')
     if (name === 'TimeoutError' || name === 'AbortError') sawTransport = true
+    // A 200 whose body is not JSON (an HTML page from a proxy, garbage) is a broken node, not an
+    // answer from Kubo: another node may answer properly.
+    if (name === 'SyntaxError') sawTransport = true
     if (
       typeof code === 'string' &&
       (/^(E[A-Z]+|UND_ERR_.*)$/.test(code) || code === 'ATTEMPT_TIMEOUT')
