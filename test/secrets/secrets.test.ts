@@ -302,7 +302,7 @@ describe('secrets never appear in errors, events, pages or CLI output', () => {
  * when it is fixed (then drop the `.fails`).
  */
 describe('known leaks (reported)', () => {
-  it.fails('known bug: an upstream 500 body quoting the request path key is scrubbed from ethers errors', async () => {
+  it('behavior: an upstream 500 body quoting the request path key is scrubbed from ethers errors', async () => {
     // packages/ethers: HttpStatusError's message carries the raw body; EndpointsExhaustedError's
     // details are redacted, but its `cause` (and the attempt event's `error`) is not.
     const p = new FailoverProvider([`http://127.0.0.1:${echo.port}/v3/${PATHKEY}`], 1337, {

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import type { Endpoint } from '@steadfast/core'
+import { type Endpoint, redactText } from '@steadfast/core'
 import { HttpStatusError, InvalidResponseError, TransportError } from './transport-errors.js'
 
 /** Options of one endpoint's keep-alive HTTP client. */
@@ -132,12 +132,13 @@ export class HttpClient {
           if (!res.complete) {
             fail(new TransportError('response interrupted', { endpoint: url, sent: true }))
           } else if (status < 200 || status >= 300) {
-            fail(new HttpStatusError(status, text, { endpoint: url }))
+            fail(new HttpStatusError(status, this.#scrub(text), { endpoint: url }))
           } else {
             settled = true
             signal.removeEventListener('abort', onAbort)
             try {
-              resolve(parseJson(text, String(res.headers['content-type'] ?? ''), url))
+              const type = String(res.headers['content-type'] ?? '')
+              resolve(parseJson(text, type, url, (t) => this.#scrub(t)))
             } catch (error) {
               reject(error)
             }
@@ -148,17 +149,35 @@ export class HttpClient {
     })
   }
 
+  /**
+   * A body quoted in an error, without this endpoint's secrets: an upstream may echo the request
+   * path (`/v3/<key>`), the userinfo or a header value back in its error page.
+   */
+  #scrub(text: string): string {
+    let out = redactText(text.slice(0, 4096), [this.endpoint.url])
+    for (const v of Object.values(this.#headers)) {
+      for (const secret of [v, v.replace(/^(Basic|Bearer)\s+/i, '')])
+        if (secret.length >= 8) out = out.split(secret).join('***')
+    }
+    return out
+  }
+
   /** Closes every pooled socket. */
   close(): void {
     this.#agent.destroy()
   }
 }
 
-function parseJson(text: string, contentType: string, endpoint: string): unknown {
+function parseJson(
+  text: string,
+  contentType: string,
+  endpoint: string,
+  scrub: (body: string) => string,
+): unknown {
   if (/html/i.test(contentType) || /^\s*</.test(text)) {
     throw new InvalidResponseError('HTML instead of JSON', {
       endpoint,
-      details: text.slice(0, 120),
+      details: scrub(text).slice(0, 120),
     })
   }
   try {
@@ -166,7 +185,7 @@ function parseJson(text: string, contentType: string, endpoint: string): unknown
   } catch (error) {
     throw new InvalidResponseError('invalid JSON', {
       endpoint,
-      details: text.slice(0, 120),
+      details: scrub(text).slice(0, 120),
       cause: error,
     })
   }
