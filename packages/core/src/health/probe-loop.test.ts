@@ -138,6 +138,31 @@ describe('probes', () => {
     await set.close()
   })
 
+  it("behavior: a dead endpoint's last height stops counting, so live replicas are not flagged", async () => {
+    const { answers, probe } = scripted()
+    answers.set(A, { ok: true, height: 100 })
+    answers.set(B, { ok: true, height: 110 })
+    const set = createEndpointSet({
+      endpoints: urls,
+      probe,
+      maxLag: 5,
+      health: { intervalMs: 1000, jitter: 0 },
+    })
+    set.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(set.pick({ fresh: true })?.id).toBe(B)
+    answers.set(B, { ok: false })
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(stateOf(set, B)).toBe('unhealthy')
+    expect(set.bestHeight).toBe(100)
+    expect(set.pick({ fresh: true })?.id).toBe(A)
+    answers.set(B, { ok: true, height: 112 })
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(stateOf(set, B)).toBe('healthy')
+    expect(set.bestHeight).toBe(112)
+    await set.close()
+  })
+
   it('behavior: an idle chain (no new blocks) is not flagged as lagging', async () => {
     const { answers, probe } = scripted()
     answers.set(A, { ok: true, height: 7 })

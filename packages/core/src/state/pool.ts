@@ -19,6 +19,14 @@ const TIER_OF_STATE: Readonly<Record<EndpointState, number>> = {
   quarantined: -1,
 }
 
+/**
+ * Only endpoints that can serve set the best height: a dead or hung node's last height is stale,
+ * and after a reorg or a restart it would flag every live replica as lagging.
+ */
+function countsForBest(m: Member): boolean {
+  return !m.quarantined && isUsable(m.state)
+}
+
 function tierOf(m: Member): number {
   return TIER_OF_STATE[m.state]
 }
@@ -96,7 +104,7 @@ export class Pool {
     else if (!isUsable(from) || (from === 'degraded') !== (to === 'degraded')) {
       m.healthySince = now
     }
-    if (to === 'quarantined' || from === 'quarantined') this.recomputeBest()
+    if (isUsable(to) !== isUsable(from)) this.recomputeBest()
     // unknown <-> healthy stays in the same tier: no rebuild (matters at startup with many endpoints).
     if (tierOf(m) !== TIER_OF_STATE[from] || tierOf(m) === 2) this.invalidate()
     if (this.emitter.has('stateChange')) {
@@ -179,7 +187,7 @@ export class Pool {
   noteHeight(m: Member, height: number): void {
     const prev = m.height
     m.height = height
-    if (m.quarantined) return
+    if (!countsForBest(m)) return
     if (this.best === undefined || height > this.best) this.best = height
     else if (prev !== undefined && prev === this.best && height < prev) this.recomputeBest()
   }
@@ -187,7 +195,7 @@ export class Pool {
   private recomputeBest(): void {
     let best: number | undefined
     for (const m of this.list) {
-      if (m.quarantined || m.height === undefined) continue
+      if (!countsForBest(m) || m.height === undefined) continue
       if (best === undefined || m.height > best) best = m.height
     }
     this.best = best
