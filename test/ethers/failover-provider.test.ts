@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FailoverProvider, type FailoverProviderOptions } from '@steadfast/ethers'
-import { type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FlowResult, runDappFlow } from './support/dapp-flow.js'
+import { type EvmTarget, external, startEvmTarget } from './support/evm-target.js'
 
-let set: EvmReplicaSet
+let set: EvmTarget
+/** The testkit replica set, for the faults only it can force (lag, a wrong-chain replica). */
+const testkit = () => set.set!
 const options: FailoverProviderOptions = {
   cacheTimeout: -1,
   pollingInterval: 100,
@@ -12,7 +14,7 @@ const options: FailoverProviderOptions = {
   probeIntervalMs: 250,
   probeTimeoutMs: 500,
 }
-const keys = () => set.accounts.slice(0, 3).map((a) => a.privateKey) as [string, string, string]
+const keys = () => set.keys.slice(0, 3) as [string, string, string]
 
 function expectClean(r: FlowResult) {
   expect(r.failures).toEqual([])
@@ -74,8 +76,11 @@ function expectFailedOver(attempts: Attempts) {
   expect(attempts.get(set.urls[1]!)?.success ?? 0).toBeGreaterThan(0)
 }
 
+/** Skipped against real nodes: a fault only the testkit can force (lag, a wrong-chain replica). */
+const testkitOnly = it.skipIf(external)
+
 beforeAll(async () => {
-  set = await startEvmReplicaSet({ replicas: 3, chainId: 1337 })
+  set = await startEvmTarget({ replicas: 3 })
 })
 afterAll(async () => {
   await set?.close()
@@ -155,25 +160,31 @@ describe('FailoverProvider under faults (3 ganache replicas, dApp flow)', {
     expect(served.length).toBeGreaterThanOrEqual(2)
   })
 
-  it('behavior: a primary lagging 20 blocks serves nothing while fresher replicas answer', async () => {
-    const lagging = set.replicas[0]!
-    lagging.holdReplication()
-    try {
-      await set.mineBlocks(20)
-      expect(await set.replicas[1]!.blockNumber()).toBe((await lagging.blockNumber()) + 20)
-      const { result, attempts } = await flowThrough(async () => {})
-      expectClean(result)
-      expect(attempts.get(set.urls[0]!)?.success ?? 0).toBe(0)
-    } finally {
-      await lagging.catchUp()
-    }
-  })
+  testkitOnly(
+    'behavior: a primary lagging 20 blocks serves nothing while fresher replicas answer',
+    async () => {
+      const lagging = testkit().replicas[0]!
+      lagging.holdReplication()
+      try {
+        await testkit().mineBlocks(20)
+        expect(await set.replicas[1]!.blockNumber()).toBe((await lagging.blockNumber()) + 20)
+        const { result, attempts } = await flowThrough(async () => {})
+        expectClean(result)
+        expect(attempts.get(set.urls[0]!)?.success ?? 0).toBe(0)
+      } finally {
+        await lagging.catchUp()
+      }
+    },
+  )
 
-  it('behavior: a wrong-chainId replica first in the list serves zero answers', async () => {
-    const wrong = await set.addMisconfiguredReplica({ chainId: 1338 })
-    const { result, attempts } = await flowThrough(async () => {}, [wrong.url, ...set.urls])
-    expectClean(result)
-    expect(attempts.get(wrong.url)?.success ?? 0).toBe(0)
-    expect(attempts.get(set.urls[0]!)?.success ?? 0).toBeGreaterThan(0)
-  })
+  testkitOnly(
+    'behavior: a wrong-chainId replica first in the list serves zero answers',
+    async () => {
+      const wrong = await testkit().addMisconfiguredReplica({ chainId: 1338 })
+      const { result, attempts } = await flowThrough(async () => {}, [wrong.url, ...set.urls])
+      expectClean(result)
+      expect(attempts.get(wrong.url)?.success ?? 0).toBe(0)
+      expect(attempts.get(set.urls[0]!)?.success ?? 0).toBeGreaterThan(0)
+    },
+  )
 })

@@ -2,12 +2,16 @@ import { FailoverProvider } from '@steadfast/ethers'
 import { type FaultProxy, startFaultProxy } from '@steadfast/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type Contract, ContractFactory, Wallet } from './support/ethers.js'
+import { external, externalNode } from './support/evm-target.js'
 import { type Ganache, MNEMONIC, startGanache } from './support/ganache.js'
 import { compileToken } from './support/token.js'
 
 // One ganache behind two fault proxies: the filter's holder can be taken down while the
-// chain stays one, so exactly-once delivery is checked against a known truth.
-let node: Ganache
+// chain stays one, so exactly-once delivery is checked against a known truth. Against real
+// nodes (STEADFAST_EVM_URLS): the first node behind the two proxies, the first key deploying;
+// the tests that mine or reorg on demand (ganache's evm_mine, evm_snapshot) are skipped.
+let node: Ganache | undefined
+let chainId = 1337
 let proxies: FaultProxy[]
 let urls: string[]
 let provider: FailoverProvider
@@ -16,7 +20,7 @@ let token: Contract
 type Log = { blockHash: string; logIndex: string; transactionHash: string; removed?: boolean }
 
 const direct = (method: string, params: unknown[] = []) =>
-  fetch(node.url, {
+  fetch(node!.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
@@ -29,13 +33,20 @@ async function transfer(amount: bigint): Promise<string> {
 }
 
 /** A provider of the test's own: its filters surely start on the first replica. */
-const fresh = () => new FailoverProvider(urls, 1337, { cacheTimeout: -1, attemptTimeoutMs: 1000 })
+const fresh = () =>
+  new FailoverProvider(urls, chainId, { cacheTimeout: -1, attemptTimeoutMs: 1000 })
+
+/** Skipped against real nodes: needs ganache itself (evm_mine, evm_snapshot). */
+const ganacheOnly = it.skipIf(external)
 
 beforeAll(async () => {
-  node = await startGanache(1337)
-  proxies = await Promise.all([0, 1].map(() => startFaultProxy({ target: { port: node.port } })))
-  urls = proxies.map((p) => p.url())
-  provider = new FailoverProvider(urls, 1337, {
+  const real = external ? await externalNode() : undefined
+  if (real === undefined) node = await startGanache(1337)
+  else chainId = real.chainId
+  const target = real?.target ?? { port: node!.port }
+  proxies = await Promise.all([0, 1].map(() => startFaultProxy({ target })))
+  urls = proxies.map((p) => p.url('http', real?.path ?? ''))
+  provider = new FailoverProvider(urls, chainId, {
     cacheTimeout: -1,
     pollingInterval: 100,
     attemptTimeoutMs: 1000,
@@ -43,7 +54,7 @@ beforeAll(async () => {
     probeTimeoutMs: 500,
   })
   const { abi, bytecode } = compileToken()
-  const deployer = Wallet.fromPhrase(MNEMONIC).connect(provider)
+  const deployer = (real ? new Wallet(real.key) : Wallet.fromPhrase(MNEMONIC)).connect(provider)
   const factory = new ContractFactory(abi as never, bytecode, deployer)
   token = (await (await factory.deploy(1_000_000n)).waitForDeployment()) as unknown as Contract
 })
@@ -86,52 +97,58 @@ describe('filters across a failover of the replica holding them', () => {
     await token.removeAllListeners()
   })
 
-  it('behavior: a block filter recreated elsewhere reports every new block hash once', async () => {
-    const own = fresh()
-    const id = await own.send('eth_newBlockFilter', [])
-    await own.send('eth_getFilterChanges', [id])
-    await direct('evm_mine')
-    const got: string[] = [...(await own.send('eth_getFilterChanges', [id]))]
-    await proxies[0]!.setMode({ kind: 'down' })
-    await direct('evm_mine')
-    await direct('evm_mine')
-    got.push(...(await own.send('eth_getFilterChanges', [id])))
-    got.push(...(await own.send('eth_getFilterChanges', [id])))
-    const head = Number(await direct('eth_blockNumber'))
-    const expected = await Promise.all(
-      [head - 2, head - 1, head].map(
-        async (n) =>
-          (
-            (await direct('eth_getBlockByNumber', [`0x${n.toString(16)}`, false])) as {
-              hash: string
-            }
-          ).hash,
-      ),
-    )
-    expect(got).toEqual(expected)
-    expect(await own.send('eth_uninstallFilter', [id])).toBe(true)
-    await own.close()
-  })
-
-  it('behavior: after a reorg, a log delivered from the orphaned block comes back removed', async () => {
-    const own = fresh()
-    try {
-      const id = await own.send('eth_newFilter', [{ address: await token.getAddress() }])
-      const snapshot = await direct('evm_snapshot')
-      const orphan = await transfer(7n)
-      const first = (await own.send('eth_getFilterChanges', [id])) as Log[]
-      expect(first.map((l) => l.transactionHash)).toEqual([orphan])
-      await direct('evm_revert', [snapshot])
-      const canonical = await transfer(8n)
+  ganacheOnly(
+    'behavior: a block filter recreated elsewhere reports every new block hash once',
+    async () => {
+      const own = fresh()
+      const id = await own.send('eth_newBlockFilter', [])
+      await own.send('eth_getFilterChanges', [id])
+      await direct('evm_mine')
+      const got: string[] = [...(await own.send('eth_getFilterChanges', [id]))]
       await proxies[0]!.setMode({ kind: 'down' })
-      const after = (await own.send('eth_getFilterChanges', [id])) as Log[]
-      const removed = after.filter((l) => l.removed === true).map((l) => l.transactionHash)
-      expect(removed).toEqual([orphan])
-      expect(after.filter((l) => l.removed !== true).map((l) => l.transactionHash)).toEqual([
-        canonical,
-      ])
-    } finally {
+      await direct('evm_mine')
+      await direct('evm_mine')
+      got.push(...(await own.send('eth_getFilterChanges', [id])))
+      got.push(...(await own.send('eth_getFilterChanges', [id])))
+      const head = Number(await direct('eth_blockNumber'))
+      const expected = await Promise.all(
+        [head - 2, head - 1, head].map(
+          async (n) =>
+            (
+              (await direct('eth_getBlockByNumber', [`0x${n.toString(16)}`, false])) as {
+                hash: string
+              }
+            ).hash,
+        ),
+      )
+      expect(got).toEqual(expected)
+      expect(await own.send('eth_uninstallFilter', [id])).toBe(true)
       await own.close()
-    }
-  })
+    },
+  )
+
+  ganacheOnly(
+    'behavior: after a reorg, a log delivered from the orphaned block comes back removed',
+    async () => {
+      const own = fresh()
+      try {
+        const id = await own.send('eth_newFilter', [{ address: await token.getAddress() }])
+        const snapshot = await direct('evm_snapshot')
+        const orphan = await transfer(7n)
+        const first = (await own.send('eth_getFilterChanges', [id])) as Log[]
+        expect(first.map((l) => l.transactionHash)).toEqual([orphan])
+        await direct('evm_revert', [snapshot])
+        const canonical = await transfer(8n)
+        await proxies[0]!.setMode({ kind: 'down' })
+        const after = (await own.send('eth_getFilterChanges', [id])) as Log[]
+        const removed = after.filter((l) => l.removed === true).map((l) => l.transactionHash)
+        expect(removed).toEqual([orphan])
+        expect(after.filter((l) => l.removed !== true).map((l) => l.transactionHash)).toEqual([
+          canonical,
+        ])
+      } finally {
+        await own.close()
+      }
+    },
+  )
 })

@@ -1,14 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FailoverProvider } from '@steadfast/ethers'
-import { type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FlowResult, runDappFlow } from './support/dapp-flow.js'
 import { FetchRequest, JsonRpcProvider } from './support/ethers.js'
+import { type EvmTarget, external, startEvmTarget } from './support/evm-target.js'
 
 // The same dApp flow through plain ethers JsonRpcProvider, against the same faults held on: it
 // fails, which shows each fault the FailoverProvider tests survive is real.
-let set: EvmReplicaSet
-const keys = () => set.accounts.slice(0, 3).map((a) => a.privateKey) as [string, string, string]
+let set: EvmTarget
+/** The testkit replica set, for the faults only it can force (lag, a wrong-chain replica). */
+const testkit = () => set.set!
+const keys = () => set.keys.slice(0, 3) as [string, string, string]
 
 function plain(url: string): JsonRpcProvider {
   const request = new FetchRequest(url)
@@ -45,8 +47,11 @@ function expectBroken(r: FlowResult) {
   expect(clean).toBe(false)
 }
 
+/** Skipped against real nodes: a fault only the testkit can force (lag, a wrong-chain replica). */
+const testkitOnly = it.skipIf(external)
+
 beforeAll(async () => {
-  set = await startEvmReplicaSet({ replicas: 3, chainId: 1337 })
+  set = await startEvmTarget({ replicas: 3 })
 })
 afterAll(async () => {
   await set?.close()
@@ -99,24 +104,27 @@ describe('plain ethers JsonRpcProvider against the same faults (control)', {
     )
   })
 
-  it('behavior: a lagging primary serves stale heads to plain ethers, not to FailoverProvider', async () => {
-    const lagging = set.replicas[0]!
-    lagging.holdReplication()
-    const stale = plain(set.urls[0]!)
-    const failover = new FailoverProvider([...set.urls], set.chainId, { cacheTimeout: -1 })
-    try {
-      await set.mineBlocks(20)
-      const [old, fresh] = await Promise.all([stale.getBlockNumber(), failover.getBlockNumber()])
-      expect(fresh - old).toBe(20)
-    } finally {
-      stale.destroy()
-      await failover.close()
-      await lagging.catchUp()
-    }
-  })
+  testkitOnly(
+    'behavior: a lagging primary serves stale heads to plain ethers, not to FailoverProvider',
+    async () => {
+      const lagging = testkit().replicas[0]!
+      lagging.holdReplication()
+      const stale = plain(set.urls[0]!)
+      const failover = new FailoverProvider([...set.urls], set.chainId, { cacheTimeout: -1 })
+      try {
+        await testkit().mineBlocks(20)
+        const [old, fresh] = await Promise.all([stale.getBlockNumber(), failover.getBlockNumber()])
+        expect(fresh - old).toBe(20)
+      } finally {
+        stale.destroy()
+        await failover.close()
+        await lagging.catchUp()
+      }
+    },
+  )
 
-  it('behavior: the flow fails with a wrong-chainId replica as the endpoint', async () => {
-    const wrong = await set.addMisconfiguredReplica({ chainId: 1338 })
+  testkitOnly('behavior: the flow fails with a wrong-chainId replica as the endpoint', async () => {
+    const wrong = await testkit().addMisconfiguredReplica({ chainId: 1338 })
     expectBroken(await plainFlow(wrong.url))
   })
 })
