@@ -27,7 +27,7 @@ export { roundRobinPolicy } from './policies/round-robin.js'
 export { weightedPolicy } from './policies/weighted.js'
 export { redactText } from './redact/redact-text.js'
 export { redactUrl } from './redact/redact-url.js'
-export { canTransition, transition } from './state/transition.js'
+export { canTransition, ENDPOINT_STATES, isUsable, transition } from './state/transition.js'
 export type {
   AttemptContext,
   Endpoint,

@@ -1,20 +1,9 @@
-import type { EndpointState, EndpointStatus } from '@steadfast/core'
+import { ENDPOINT_STATES, type EndpointStatus, isUsable } from '@steadfast/core'
 import { Gauge } from 'prom-client'
 import type { MetricsContext } from './monitor-metrics.js'
 
 /** Every state an endpoint can be in: one `endpoint_state` series per state (enum style). */
-export const ENDPOINT_STATES: readonly EndpointState[] = [
-  'unknown',
-  'healthy',
-  'degraded',
-  'unhealthy',
-  'ejected',
-  'cordoned',
-  'quarantined',
-]
-
-/** States that serve calls, as the core counts them. */
-const USABLE: ReadonlySet<EndpointState> = new Set(['healthy', 'degraded', 'unknown'])
+export { ENDPOINT_STATES }
 
 /** Gauges read from `status()` at scrape time, so they are never stale. */
 export function registerStatusGauges(ctx: MetricsContext): void {
@@ -43,7 +32,7 @@ export function registerStatusGauges(ctx: MetricsContext): void {
   perEndpoint(
     'endpoint_up',
     '1 when the endpoint serves calls (healthy, degraded or not yet probed), else 0',
-    (s) => (USABLE.has(s.state) ? 1 : 0),
+    (s) => (isUsable(s.state) ? 1 : 0),
   )
   perEndpoint(
     'endpoint_height',

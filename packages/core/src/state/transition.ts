@@ -16,6 +16,9 @@ const ALLOWED: Readonly<Record<EndpointState, readonly EndpointState[]>> = {
   quarantined: ['healthy', 'degraded', 'unhealthy', 'cordoned'],
 }
 
+/** Every state an endpoint can be in, in a stable order (for status pages and metric series). */
+export const ENDPOINT_STATES = Object.freeze(Object.keys(ALLOWED) as EndpointState[])
+
 export function canTransition(from: EndpointState, to: EndpointState): boolean {
   return ALLOWED[from].includes(to)
 }
