@@ -63,7 +63,8 @@ function answer(r: JsonRpcResult | undefined): unknown {
   return r === undefined || isErrorResult(r) ? undefined : r.result
 }
 
-function degradations(
+/** @internal Why a replica that answered its probe is degraded (empty: it is not); exported for tests. */
+export function degradations(
   options: EvmProbeOptions,
   methods: readonly string[],
   value: (i: number) => unknown,
