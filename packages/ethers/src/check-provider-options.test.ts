@@ -97,6 +97,19 @@ describe('FailoverProvider options validation', () => {
     expect(field({ staticNetwork: true }, [URL], 'any')).toBe('staticNetwork')
   })
 
+  it('error: pin() takes the id of one of its replicas', () => {
+    const p = new FailoverProvider([URL], 1337)
+    try {
+      expect(() => p.pin({ endpoint: 'nope:1' })).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIG', field: 'pin.endpoint' }),
+      )
+      expect(() => p.pin(null as never)).toThrow(expect.objectContaining({ field: 'pin' }))
+      p.pin({ endpoint: '127.0.0.1:1' }).destroy()
+    } finally {
+      p.destroy()
+    }
+  })
+
   it('error: messages and values never show a secret', () => {
     const e = attempt({}, [{ url: URL, tessera: 'ftp://u:hunter2@t/upcheck?token=s3cr3t' }])
     const header = attempt({ headers: { authorization: 'Bearer s3cr3t\n' } })

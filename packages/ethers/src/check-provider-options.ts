@@ -124,6 +124,17 @@ function checkEthersOptions(o: Record<string, unknown>, network: Networkish | un
   }
 }
 
+/** `pin({ endpoint })`: the id of one of the provider's replicas (a typo would pin nothing). */
+export function checkPinOptions(options: unknown, endpoints: readonly { id: string }[]): void {
+  if (!isRecord(options)) throw new ConfigError('pin', options, 'options must be an object')
+  const id = options.endpoint
+  if (id === undefined) return
+  checkString('pin.endpoint', id)
+  if (!endpoints.some((e) => e.id === id)) {
+    throw new ConfigError('pin.endpoint', id, 'is not the id of an endpoint of this provider')
+  }
+}
+
 /**
  * Checks every option core does not check itself (core checks policy, name, maxLag,
  * attemptTimeoutMs, deadlineMs, maxAttempts, failbackAfterMs, outlier, shouldFailover, random and

@@ -7,7 +7,7 @@ import {
   Network,
   type Networkish,
 } from 'ethers'
-import { checkEndpoints, checkProviderOptions } from './check-provider-options.js'
+import { checkEndpoints, checkPinOptions, checkProviderOptions } from './check-provider-options.js'
 import { FailoverRuntime } from './failover-runtime.js'
 import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
 import { splitOptions } from './options.js'
@@ -79,6 +79,7 @@ export class FailoverProvider extends JsonRpcProvider {
    * flow are re-sent by hash first. Destroy it when the flow is done.
    */
   pin(options: { endpoint?: string } = {}): PinnedProvider {
+    checkPinOptions(options, this.#runtime.set.endpoints)
     const start = options.endpoint ?? this.#runtime.set.pick({ fresh: true })?.id
     const session = new PinnedProvider(
       this.#runtime,
