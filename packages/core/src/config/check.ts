@@ -50,6 +50,7 @@ export function checkString(path: string, v: unknown, nonEmpty = true): string {
   return v
 }
 
+/** `true` or `false`, else ConfigError. */
 export function checkBoolean(path: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw new ConfigError(path, v, 'must be a boolean')
   return v
