@@ -68,6 +68,9 @@ describe('FailoverProvider options validation', () => {
     [{ batchStallTime: -1 }, 'batchStallTime'],
     [{ cacheTimeout: Number.NaN }, 'cacheTimeout'],
     [{ pollingInterval: 0 }, 'pollingInterval'],
+    // A typo reaches nothing: refused, not ignored.
+    [{ maxAttempt: 3 }, 'maxAttempt'],
+    [{ ensAddress: '0x0' }, 'ensAddress'],
     // Checked by core, named as the option is.
     [{ policy: 'fastest' }, 'policy'],
     [{ maxAttempts: 0 }, 'maxAttempts'],

@@ -12,9 +12,33 @@ import {
 } from '@steadfast/core'
 import { Network, type Networkish } from 'ethers'
 import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
-import { PRESETS } from './options.js'
+import { ETHERS_KEYS, PRESETS } from './options.js'
 
 const HTTP = ['http:', 'https:'] as const
+const KNOWN = [
+  ...ETHERS_KEYS,
+  'preset',
+  'policy',
+  'name',
+  'chainId',
+  'probeIntervalMs',
+  'probeTimeoutMs',
+  'probe',
+  'attemptTimeoutMs',
+  'deadlineMs',
+  'maxAttempts',
+  'hedge',
+  'maxLag',
+  'failbackAfterMs',
+  'outlier',
+  'shouldFailover',
+  'rebroadcastAfterMs',
+  'propagationGraceMs',
+  'maxResponseBytes',
+  'maxSockets',
+  'headers',
+  'random',
+] satisfies (keyof FailoverProviderOptions)[]
 const positive = { above: 0 }
 const count = { min: 1, integer: true }
 
@@ -146,7 +170,8 @@ export function checkProviderOptions(
 ): FailoverProviderOptions {
   if (options === undefined || options === null) return {}
   if (!isRecord(options)) throw new ConfigError('options', options, 'must be an object')
-  const o = options
+  // Unknown keys reach nothing (ethers gets only its own, listed): a typo is refused, not ignored.
+  const o = optObject('', options, KNOWN)
   opt(o, 'preset', (v) => checkOneOf('preset', v, Object.keys(PRESETS)))
   opt(o, 'probeIntervalMs', (v) => checkNumber('probeIntervalMs', v, positive))
   opt(o, 'probeTimeoutMs', (v) => checkNumber('probeTimeoutMs', v, positive))

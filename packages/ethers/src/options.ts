@@ -75,7 +75,8 @@ export const PRESETS: Readonly<Record<FailoverPreset, Partial<FailoverProviderOp
     balanced: { policy: 'leastLatency', hedge: { delayMs: 'adaptive', max: 2 } },
   })
 
-const ETHERS_KEYS = [
+/** ethers' own JsonRpcApiProviderOptions, passed to JsonRpcProvider. */
+export const ETHERS_KEYS = [
   'polling',
   'staticNetwork',
   'batchStallTime',

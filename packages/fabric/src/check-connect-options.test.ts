@@ -50,6 +50,9 @@ describe('connectFailover options validation', () => {
     [{ identity: { mspId: '', credentials: new Uint8Array() } }, 'identity.mspId'],
     [{ identity: { mspId: 'Org1MSP', credentials: 'pem' } }, 'identity.credentials'],
     [{ set: 'x' }, 'set'],
+    // fabric-gateway's own `client` is not used (one per peer is made): refused, like a typo.
+    [{ client: {} }, 'client'],
+    [{ deadline: { evaluateMs: 1 } }, 'deadline'],
     [{ set: { endpoints: ['http://a:1'] } }, 'set.endpoints'],
     [{ set: { failbackAfterMs: -1 } }, 'failbackAfterMs'],
     // Falsy values used to be skipped silently.

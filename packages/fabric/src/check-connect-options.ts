@@ -38,6 +38,31 @@ const CALL_OPTION_KEYS = [
   'blockAndPrivateDataEventsOptions',
 ] as const
 
+/** Every top-level option: an unknown key reaches nothing, so a typo is refused, not ignored. */
+const KNOWN = [
+  ...CALL_OPTION_KEYS,
+  'peers',
+  'identity',
+  'signer',
+  'hash',
+  'tlsClientCertificateHash',
+  'channelName',
+  'policy',
+  'deadlines',
+  'shouldFailover',
+  'probe',
+  'health',
+  'outlier',
+  'maxLag',
+  'commitStatusHedgeMs',
+  'keepaliveMs',
+  'maxConnectionAgeMs',
+  'maxConnectionAgeJitter',
+  'drainTimeoutMs',
+  'name',
+  'set',
+] satisfies (keyof FailoverConnectOptions)[]
+
 /** Set by connectFailover itself: the `set` escape hatch must not silently replace them. */
 const SET_OWNED = ['endpoints', 'probe', 'shouldFailover']
 
@@ -161,7 +186,7 @@ function checkSet(v: unknown): void {
  */
 export function checkConnectOptions(options: unknown): FailoverConnectOptions {
   if (!isRecord(options)) throw new ConfigError('options', options, 'must be an object')
-  const o = options
+  const o = optObject('', options, KNOWN)
   checkPeers(o.peers)
   checkIdentity(o.identity)
   opt(o, 'signer', (v) => checkFunction('signer', v))

@@ -36,6 +36,8 @@ describe('monitor options validation', () => {
     [{ alertLabelMapping: { hostOnly: 'yes' } }, 'alertLabelMapping.hostOnly'],
     [{ token: 'sixteen chars ok' }, 'token'],
     [{ token: 'sixteen-chars-ok\n' }, 'token'],
+    // A typo would silently allow any Host: refused.
+    [{ allowedHost: ['loopback'] }, 'allowedHost'],
   ])('error: %o is rejected at %s', (options, expected) => {
     expect(field(options)).toBe(expected)
   })

@@ -1,6 +1,10 @@
 import { ConfigError, checkBoolean, checkSignal, checkString, optObject } from '@steadfast/core'
 import { type AlertMapper, labelRule } from './alert-label-mapping.js'
-import { MONITOR_DEFAULTS, type MonitorHandlerOptions } from './monitor-options.js'
+import {
+  MONITOR_DEFAULTS,
+  type MonitorHandlerOptions,
+  type StartMonitorOptions,
+} from './monitor-options.js'
 
 /** Options with defaults applied, as the handler uses them. */
 export interface ResolvedHandlerOptions {
@@ -13,6 +17,23 @@ export interface ResolvedHandlerOptions {
   alertAction: 'cordon' | 'rebalance'
   allowedHosts: readonly string[] | undefined
 }
+
+/** Every option (startMonitor passes its own through): a typo such as `allowedHost` is refused. */
+const KNOWN = [
+  'sets',
+  'token',
+  'registry',
+  'metricPrefix',
+  'requiredSets',
+  'bodyLimitBytes',
+  'alertLabelMapping',
+  'alertAction',
+  'allowedHosts',
+  'signal',
+  'port',
+  'host',
+  'requestTimeoutMs',
+] satisfies (keyof StartMonitorOptions)[]
 
 const LABEL_KEYS = ['set', 'endpoint', 'instance', 'action', 'ttl'] as const
 
@@ -41,7 +62,10 @@ function checkRegistry(r: unknown): void {
 
 /** Validates handler options; throws core's `ConfigError` (code `INVALID_CONFIG`) naming the field. */
 export function validateMonitorOptions(o: MonitorHandlerOptions): ResolvedHandlerOptions {
-  if (typeof o !== 'object' || o === null) throw new ConfigError('options', o, 'must be an object')
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    throw new ConfigError('options', o, 'must be an object')
+  }
+  optObject('', o, KNOWN)
   if (!Array.isArray(o.sets) || o.sets.length === 0) {
     throw new ConfigError('sets', o.sets, 'must be a non-empty array of endpoint sets')
   }

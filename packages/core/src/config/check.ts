@@ -102,7 +102,10 @@ export function checkFunction<F>(path: string, v: unknown): F {
   return v as F
 }
 
-/** Optional nested options object; rejects keys it does not know (typos are bugs). */
+/**
+ * Optional nested options object; rejects keys it does not know (typos are bugs). With `path`
+ * `''` it checks a top-level options object: an unknown key is named alone.
+ */
 export function optObject(
   path: string,
   v: unknown,
@@ -111,7 +114,9 @@ export function optObject(
   if (v === undefined) return {}
   if (!isRecord(v)) throw new ConfigError(path, v, 'must be an object')
   for (const key of Object.keys(v)) {
-    if (!known.includes(key)) throw new ConfigError(`${path}.${key}`, key, 'is not a known option')
+    if (!known.includes(key)) {
+      throw new ConfigError(path === '' ? key : `${path}.${key}`, key, 'is not a known option')
+    }
   }
   return v
 }
