@@ -243,6 +243,10 @@ const VALIDATED: Array<[Ctor, 'options' | 'endpoint', string, fc.Arbitrary<unkno
   ['monitor', 'options', 'alertAction', fc.constantFrom('delete', 1), /^alertAction$/],
   ['monitor', 'options', 'metricPrefix', fc.constantFrom('1x', 'a-b', 'é', ''), /^metricPrefix$/],
   ['monitor', 'options', 'sets', fc.oneof(fc.constant([]), notObject), /^sets/],
+  // An unknown key (a typo) reaches nothing: refused, whatever its value.
+  ['ethers', 'options', 'maxAttempt', fc.anything({ maxDepth: 1 }), /^maxAttempt$/],
+  ['fabric', 'options', 'client', fc.anything({ maxDepth: 1 }), /^client$/],
+  ['monitor', 'options', 'allowedHost', fc.anything({ maxDepth: 1 }), /^allowedHost$/],
   ['core', 'options', 'deadlineMs', badMs, /^deadlineMs$/],
   ['core', 'options', 'policy', fc.constantFrom('nope', 3), /^policy$/],
   ['core', 'endpoint', 'priority', notNumber, /^endpoints\[0\]\.priority$/],
