@@ -1,3 +1,17 @@
+export type { NumberRule } from './config/check.js'
+// Option checkers shared with the adapters: each throws ConfigError naming the field path.
+export {
+  checkBoolean,
+  checkFunction,
+  checkNumber,
+  checkOneOf,
+  checkSignal,
+  checkString,
+  checkStringMap,
+  checkUrl,
+  isRecord,
+  optObject,
+} from './config/check.js'
 export type { EndpointSet, EndpointSetOptions } from './create-endpoint-set.js'
 export { createEndpointSet } from './create-endpoint-set.js'
 export type { Discovery } from './discovery/discovery.js'

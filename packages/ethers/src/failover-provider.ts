@@ -1,5 +1,4 @@
 import type { EndpointSet, EndpointStatus } from '@steadfast/core'
-import { ConfigError } from '@steadfast/core'
 import {
   type JsonRpcApiProviderOptions,
   type JsonRpcPayload,
@@ -8,6 +7,7 @@ import {
   Network,
   type Networkish,
 } from 'ethers'
+import { checkEndpoints, checkPinOptions, checkProviderOptions } from './check-provider-options.js'
 import { FailoverRuntime } from './failover-runtime.js'
 import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
 import { splitOptions } from './options.js'
@@ -34,15 +34,9 @@ export class FailoverProvider extends JsonRpcProvider {
     network?: Networkish,
     options?: FailoverProviderOptions,
   ) {
-    if (!Array.isArray(endpoints) || endpoints.length === 0) {
-      throw new ConfigError(
-        'endpoints',
-        endpoints,
-        'must be a non-empty array of URLs or endpoint objects',
-      )
-    }
+    checkEndpoints(endpoints)
     const first = endpoints[0]
-    const { ethers, failover } = splitOptions(options)
+    const { ethers, failover } = splitOptions(checkProviderOptions(options, network))
     // Every replica's chain is checked before it serves (chain guard, probes), so ethers' own
     // per-call eth_chainId check is redundant: a given network is static unless said otherwise.
     if (network != null && network !== 'any' && ethers.staticNetwork === undefined) {
@@ -85,6 +79,7 @@ export class FailoverProvider extends JsonRpcProvider {
    * flow are re-sent by hash first. Destroy it when the flow is done.
    */
   pin(options: { endpoint?: string } = {}): PinnedProvider {
+    checkPinOptions(options, this.#runtime.set.endpoints)
     const start = options.endpoint ?? this.#runtime.set.pick({ fresh: true })?.id
     const session = new PinnedProvider(
       this.#runtime,

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   createEndpointSet,
   type Endpoint,
   type EndpointInput,
@@ -52,6 +53,11 @@ export class FailoverRuntime {
         return probe(endpoint, signal)
       },
     })
+    for (const id of Object.keys(options.probe?.tessera ?? {})) {
+      if (!this.set.endpoints.some((e) => e.id === id)) {
+        throw new ConfigError(`probe.tessera.${id}`, id, 'names no endpoint of this provider')
+      }
+    }
     const tessera: Record<string, string> = {}
     for (const e of this.set.endpoints) {
       const url = tesseraByIndex[e.index]

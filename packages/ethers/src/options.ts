@@ -11,7 +11,9 @@ import type { EvmProbeOptions } from './evm-probe.js'
 /** An endpoint: a URL, or an object with its own priority, weight, headers and Tessera URL. */
 export type FailoverEndpoint =
   | string
-  | (EndpointConfig & { /** Tessera `/upcheck` URL probed with it. */ tessera?: string })
+  | (EndpointConfig & {
+      /** Tessera `/upcheck` URL (http or https) probed with it. */ tessera?: string
+    })
 
 /** The named presets. */
 export type FailoverPreset = 'activeBackup' | 'balanced'
@@ -28,7 +30,7 @@ export interface FailoverProviderOptions extends JsonRpcApiProviderOptions {
   policy?: PolicyName | Policy
   /** Name of the endpoint set in events and metrics. @default 'ethers' */
   name?: string
-  /** Expected chainId when `network` is not given. @default the replicas' majority answer */
+  /** Expected chainId (a positive integer) when `network` is not given; must agree with it when both are. @default the replicas' majority answer */
   chainId?: bigint | number
   /** Health probe period, in ms. @default 2000 */
   probeIntervalMs?: number
@@ -56,11 +58,11 @@ export interface FailoverProviderOptions extends JsonRpcApiProviderOptions {
   rebroadcastAfterMs?: number
   /** A raw transaction retried after an attempt that may have arrived first waits this long for it to propagate to the next replica (no second broadcast), in ms. @default 500 */
   propagationGraceMs?: number
-  /** Largest JSON-RPC response accepted, in bytes. @default 10485760 (10 MB) */
+  /** Largest JSON-RPC response accepted, in bytes (a whole number ≥ 1). @default 10485760 (10 MB) */
   maxResponseBytes?: number
-  /** Most keep-alive sockets per replica. @default 32 */
+  /** Most keep-alive sockets per replica (a whole number ≥ 1). @default 32 */
   maxSockets?: number
-  /** Headers sent to every replica (an endpoint's own headers win). @default {} */
+  /** Headers sent to every replica (an endpoint's own headers win); invalid HTTP names or values are refused. @default {} */
   headers?: Record<string, string>
   /** Seeded random generator (tests). @default Math.random */
   random?: () => number
@@ -73,7 +75,8 @@ export const PRESETS: Readonly<Record<FailoverPreset, Partial<FailoverProviderOp
     balanced: { policy: 'leastLatency', hedge: { delayMs: 'adaptive', max: 2 } },
   })
 
-const ETHERS_KEYS = [
+/** ethers' own JsonRpcApiProviderOptions, passed to JsonRpcProvider. */
+export const ETHERS_KEYS = [
   'polling',
   'staticNetwork',
   'batchStallTime',

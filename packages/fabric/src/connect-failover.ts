@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   createEndpointSet,
   type Endpoint,
   type EndpointConfig,
@@ -7,6 +6,7 @@ import {
   type Probe,
 } from '@steadfast/core'
 import { chainInfoProbe, checkHealthz } from './chain-info-probe.js'
+import { checkConnectOptions } from './check-connect-options.js'
 import { classifiedFailure } from './classify-failure.js'
 import { ConnectionPool, peerConnectionFactory } from './connection-pool.js'
 import { FabricExecutor } from './fabric-executor.js'
@@ -28,8 +28,8 @@ const DEFAULT_PROBE_TIMEOUT_MS = 2_000
  * No network traffic happens here; probes start with the first call.
  */
 export function connectFailover(options: FailoverConnectOptions): FailoverGateway {
-  const peers = checkPeers(options)
-  if (options.identity === undefined) throw new ConfigError('identity', undefined, 'is required')
+  checkConnectOptions(options)
+  const peers = options.peers
   const ids = peerIds(peers)
   const byId = new Map(peers.map((peer, i) => [ids[i] as string, peer] as const))
   const deadlines = { ...defaultDeadlines, ...options.deadlines }
@@ -46,8 +46,8 @@ export function connectFailover(options: FailoverConnectOptions): FailoverGatewa
     endpoints: peers.map((peer, i) => endpointConfig(peer, ids[i] as string)),
     probe: fabricProbe(options, byId, maxLag, late),
     shouldFailover: classifiedFailure,
-    ...(options.health ? { health: options.health } : {}),
-    ...(options.outlier ? { outlier: options.outlier } : {}),
+    ...(options.health !== undefined ? { health: options.health } : {}),
+    ...(options.outlier !== undefined ? { outlier: options.outlier } : {}),
   })
   const pool = new ConnectionPool({
     create: peerConnectionFactory(byId, options),
@@ -83,24 +83,6 @@ export function connectFailover(options: FailoverConnectOptions): FailoverGatewa
     streams: new Set(),
   }
   return new FailoverGateway(runtime)
-}
-
-function checkPeers(options: FailoverConnectOptions): readonly FabricPeerConfig[] {
-  const peers = options.peers
-  if (!Array.isArray(peers) || peers.length === 0) {
-    throw new ConfigError('peers', peers, 'must list at least one peer')
-  }
-  peers.forEach((peer: FabricPeerConfig, i) => {
-    // No userinfo: a gRPC address has none, and a password there would end up in ids and status.
-    if (typeof peer?.address !== 'string' || !/^[^\s/@]+:\d+$/.test(peer.address)) {
-      throw new ConfigError(
-        `peers[${i}].address`,
-        peer?.address,
-        'must be host:port (credentials belong in headers)',
-      )
-    }
-  })
-  return peers
 }
 
 /**

@@ -8,7 +8,7 @@ export interface MonitorHandlerOptions {
   sets: readonly EndpointSet[]
   /**
    * Bearer token required by every mutating route (`POST /rebalance`, `/cordon`, `/uncordon`,
-   * `/prefer`, `/alertmanager`); at least 16 characters. Without it those routes answer 403.
+   * `/prefer`, `/alertmanager`); at least 16 visible ASCII characters, no spaces. Without it those routes answer 403.
    * @default undefined (mutating routes disabled)
    */
   token?: string

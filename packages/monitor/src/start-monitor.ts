@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ConfigError } from '@steadfast/core'
+import { ConfigError, checkSignal } from '@steadfast/core'
 import { isLoopback } from './is-loopback.js'
 import { InsecureBindError, ListenError } from './monitor-errors.js'
 import { createMonitorHandler } from './monitor-handler.js'
@@ -22,6 +22,9 @@ export interface RunningMonitor {
  * for bad options and `ListenError` (`LISTEN_FAILED`) when the port cannot be bound.
  */
 export async function startMonitor(options: StartMonitorOptions): Promise<RunningMonitor> {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('options', options, 'must be an object')
+  }
   const host = options.host ?? MONITOR_DEFAULTS.host
   const port = options.port ?? MONITOR_DEFAULTS.port
   if (typeof host !== 'string' || host === '')
@@ -38,7 +41,9 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     )
   }
   if (!isLoopback(host) && options.token === undefined) throw new InsecureBindError(host)
-  options.signal?.throwIfAborted()
+  if (options.signal !== undefined) checkSignal('signal', options.signal)
+  // Not throwIfAborted(): a signal from another realm or a polyfill may lack it.
+  if (options.signal?.aborted) throw options.signal.reason
 
   // Bound to loopback, only loopback names are expected in Host: anything else is a rebinding page.
   const allowedHosts = options.allowedHosts ?? (isLoopback(host) ? ['loopback'] : undefined)

@@ -1,6 +1,10 @@
-import { ConfigError } from '@steadfast/core'
+import { ConfigError, checkBoolean, checkSignal, checkString, optObject } from '@steadfast/core'
 import { type AlertMapper, labelRule } from './alert-label-mapping.js'
-import { MONITOR_DEFAULTS, type MonitorHandlerOptions } from './monitor-options.js'
+import {
+  MONITOR_DEFAULTS,
+  type MonitorHandlerOptions,
+  type StartMonitorOptions,
+} from './monitor-options.js'
 
 /** Options with defaults applied, as the handler uses them. */
 export interface ResolvedHandlerOptions {
@@ -14,9 +18,54 @@ export interface ResolvedHandlerOptions {
   allowedHosts: readonly string[] | undefined
 }
 
+/** Every option (startMonitor passes its own through): a typo such as `allowedHost` is refused. */
+const KNOWN = [
+  'sets',
+  'token',
+  'registry',
+  'metricPrefix',
+  'requiredSets',
+  'bodyLimitBytes',
+  'alertLabelMapping',
+  'alertAction',
+  'allowedHosts',
+  'signal',
+  'port',
+  'host',
+  'requestTimeoutMs',
+] satisfies (keyof StartMonitorOptions)[]
+
+const LABEL_KEYS = ['set', 'endpoint', 'instance', 'action', 'ttl'] as const
+
+/** Label names of the default rule: known keys only (a typo would match nothing), non-empty. */
+function checkLabelNames(m: unknown): void {
+  const path = 'alertLabelMapping'
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+    throw new ConfigError(path, m, 'must be label names or a function')
+  }
+  const names = optObject(path, m, [...LABEL_KEYS, 'hostOnly'])
+  for (const key of LABEL_KEYS) {
+    if (names[key] !== undefined) checkString(`${path}.${key}`, names[key])
+  }
+  if (names.hostOnly !== undefined) checkBoolean(`${path}.hostOnly`, names.hostOnly)
+}
+
+/** A prom-client Registry, duck-typed (the app may load its own copy of prom-client). */
+function checkRegistry(r: unknown): void {
+  if (r === undefined) return
+  const methods = ['registerMetric', 'getMetricsAsArray', 'removeSingleMetric', 'metrics']
+  const x = r as Record<string, unknown>
+  if (typeof r !== 'object' || r === null || methods.some((k) => typeof x[k] !== 'function')) {
+    throw new ConfigError('registry', r, 'must be a prom-client Registry')
+  }
+}
+
 /** Validates handler options; throws core's `ConfigError` (code `INVALID_CONFIG`) naming the field. */
 export function validateMonitorOptions(o: MonitorHandlerOptions): ResolvedHandlerOptions {
-  if (typeof o !== 'object' || o === null) throw new ConfigError('options', o, 'must be an object')
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    throw new ConfigError('options', o, 'must be an object')
+  }
+  optObject('', o, KNOWN)
   if (!Array.isArray(o.sets) || o.sets.length === 0) {
     throw new ConfigError('sets', o.sets, 'must be a non-empty array of endpoint sets')
   }
@@ -30,19 +79,29 @@ export function validateMonitorOptions(o: MonitorHandlerOptions): ResolvedHandle
     names.add(s.name)
   })
   if (o.token !== undefined) {
-    if (typeof o.token !== 'string' || o.token.length < MONITOR_DEFAULTS.minTokenLength) {
+    // A token with a space or a control character could never be sent as `Bearer <token>`.
+    if (
+      typeof o.token !== 'string' ||
+      o.token.length < MONITOR_DEFAULTS.minTokenLength ||
+      !/^[\x21-\x7e]+$/.test(o.token)
+    ) {
       // The value is never echoed: it is (or looks like) a secret.
       throw new ConfigError(
         'token',
         '***',
-        `must be a string of at least ${MONITOR_DEFAULTS.minTokenLength} characters`,
+        `must be at least ${MONITOR_DEFAULTS.minTokenLength} visible ASCII characters, no spaces`,
       )
     }
   }
   const requiredSets = o.requiredSets ?? [...names]
-  requiredSets.forEach((n, i) => {
-    if (!names.has(n)) throw new ConfigError(`requiredSets[${i}]`, n, 'names no set')
+  if (!Array.isArray(requiredSets)) {
+    throw new ConfigError('requiredSets', requiredSets, 'must be an array of set names')
+  }
+  requiredSets.forEach((n: unknown, i) => {
+    if (!names.has(n as string)) throw new ConfigError(`requiredSets[${i}]`, n, 'names no set')
   })
+  if (o.signal !== undefined) checkSignal('signal', o.signal)
+  checkRegistry(o.registry)
   const bodyLimitBytes = o.bodyLimitBytes ?? MONITOR_DEFAULTS.bodyLimitBytes
   if (!Number.isSafeInteger(bodyLimitBytes) || bodyLimitBytes < 1) {
     throw new ConfigError(
@@ -64,9 +123,7 @@ export function validateMonitorOptions(o: MonitorHandlerOptions): ResolvedHandle
     throw new ConfigError('alertAction', alertAction, 'must be "cordon" or "rebalance"')
   }
   const m = o.alertLabelMapping
-  if (m !== undefined && typeof m !== 'function' && (typeof m !== 'object' || m === null)) {
-    throw new ConfigError('alertLabelMapping', m, 'must be label names or a function')
-  }
+  if (m !== undefined && typeof m !== 'function') checkLabelNames(m)
   const hosts = o.allowedHosts
   if (
     hosts !== undefined &&

@@ -1,10 +1,9 @@
 import { ConfigError } from '../errors/config-error.js'
 import type { ExecuteOptions } from '../types.js'
-import { checkNumber, checkString, isRecord } from './check.js'
+import { checkBoolean, checkNumber, checkSignal, checkString, isRecord } from './check.js'
 
 function bool(field: string, v: unknown): void {
-  if (v !== undefined && typeof v !== 'boolean')
-    throw new ConfigError(field, v, 'must be a boolean')
+  if (v !== undefined) checkBoolean(field, v)
 }
 
 /** Validates per-call options (`execute`, `pick`); field paths start with `execute.`. */
@@ -30,13 +29,6 @@ export function checkExecuteOptions(o: unknown): ExecuteOptions {
       throw new ConfigError('execute.exclude', x.exclude, 'must be an array')
     for (const [i, id] of x.exclude.entries()) checkString(`execute.exclude[${i}]`, id)
   }
-  // Duck-typed: a signal from another realm (or a polyfill) is fine.
-  const signal = x.signal as { aborted?: unknown; addEventListener?: unknown } | undefined
-  if (
-    signal !== undefined &&
-    (typeof signal?.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')
-  ) {
-    throw new ConfigError('execute.signal', x.signal, 'must be an AbortSignal')
-  }
+  if (x.signal !== undefined) checkSignal('execute.signal', x.signal)
   return x as ExecuteOptions
 }

@@ -50,12 +50,62 @@ export function checkString(path: string, v: unknown, nonEmpty = true): string {
   return v
 }
 
+/** `true` or `false`, else ConfigError. */
+export function checkBoolean(path: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ConfigError(path, v, 'must be a boolean')
+  return v
+}
+
+/** One of a fixed list of values (an enum option), else ConfigError listing them. */
+export function checkOneOf<T extends string>(path: string, v: unknown, values: readonly T[]): T {
+  if (!values.includes(v as T))
+    throw new ConfigError(path, v, `must be one of ${values.join(', ')}`)
+  return v as T
+}
+
+/** An AbortSignal, duck-typed: a signal from another realm (or a polyfill) is fine. */
+export function checkSignal(path: string, v: unknown): AbortSignal {
+  const s = v as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown }
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof s.aborted !== 'boolean' ||
+    typeof s.addEventListener !== 'function' ||
+    typeof s.removeEventListener !== 'function'
+  ) {
+    throw new ConfigError(path, v, 'must be an AbortSignal')
+  }
+  return v as AbortSignal
+}
+
+/**
+ * A parseable absolute URL with a host and one of `schemes` (e.g. `['http:', 'https:']`). The
+ * message and the error's value show the URL redacted (ConfigError scrubs strings).
+ */
+export function checkUrl(path: string, v: unknown, schemes: readonly string[]): URL {
+  const url = checkString(path, v)
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new ConfigError(path, url, 'is not a valid URL')
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw new ConfigError(path, url, `has unsupported scheme (use ${schemes.join(' ')})`)
+  }
+  if (parsed.hostname === '') throw new ConfigError(path, url, 'has no host')
+  return parsed
+}
+
 export function checkFunction<F>(path: string, v: unknown): F {
   if (typeof v !== 'function') throw new ConfigError(path, v, 'must be a function')
   return v as F
 }
 
-/** Optional nested options object; rejects keys it does not know (typos are bugs). */
+/**
+ * Optional nested options object; rejects keys it does not know (typos are bugs). With `path`
+ * `''` it checks a top-level options object: an unknown key is named alone.
+ */
 export function optObject(
   path: string,
   v: unknown,
@@ -64,7 +114,9 @@ export function optObject(
   if (v === undefined) return {}
   if (!isRecord(v)) throw new ConfigError(path, v, 'must be an object')
   for (const key of Object.keys(v)) {
-    if (!known.includes(key)) throw new ConfigError(`${path}.${key}`, key, 'is not a known option')
+    if (!known.includes(key)) {
+      throw new ConfigError(path === '' ? key : `${path}.${key}`, key, 'is not a known option')
+    }
   }
   return v
 }

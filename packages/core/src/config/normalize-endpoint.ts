@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/config-error.js'
 import { redactUrl } from '../redact/redact-url.js'
 import type { Endpoint } from '../types.js'
-import { checkNumber, checkString, checkStringMap, isRecord, prop } from './check.js'
+import { checkNumber, checkString, checkStringMap, checkUrl, isRecord, prop } from './check.js'
 
 /** URL schemes an endpoint may use, with the port implied when none is written. */
 export const SCHEMES: Readonly<Record<string, number>> = Object.freeze({
@@ -12,25 +12,6 @@ export const SCHEMES: Readonly<Record<string, number>> = Object.freeze({
   'grpc:': 80,
   'grpcs:': 443,
 })
-
-function parseUrl(path: string, raw: unknown): URL {
-  const url = checkString(path, raw)
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new ConfigError(path, url, 'is not a valid URL')
-  }
-  if (!(parsed.protocol in SCHEMES)) {
-    throw new ConfigError(
-      path,
-      url,
-      `has unsupported scheme (use ${Object.keys(SCHEMES).join(' ')})`,
-    )
-  }
-  if (parsed.hostname === '') throw new ConfigError(path, url, 'has no host')
-  return parsed
-}
 
 /** Stable id from the redacted URL: `host:port[/path]`. */
 export function deriveId(url: URL, raw: string): string {
@@ -49,7 +30,7 @@ export function normalizeEndpoint(input: unknown, index: number, path: string): 
   const cfg: Record<string, unknown> =
     typeof input === 'string' ? { url: input } : asRecord(input, path)
   const rawUrl = prop(cfg, 'url', `${path}.url`)
-  const url = parseUrl(`${path}.url`, rawUrl)
+  const url = checkUrl(`${path}.url`, rawUrl, Object.keys(SCHEMES))
   const urlString = rawUrl as string
   const id = prop(cfg, 'id', `${path}.id`)
   const priority = optional(`${path}.priority`, prop(cfg, 'priority', path), (p, v) =>
