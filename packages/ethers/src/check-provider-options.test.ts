@@ -86,6 +86,8 @@ describe('FailoverProvider options validation', () => {
     [[{ url: URL, tessera: 'ftp://t/upcheck' }], 'endpoints[0].tessera'],
     [[{ url: URL, headers: { 'x y': 'v' } }], 'endpoints[0].headers.x y'],
     [[42], 'endpoints[0]'],
+    [['ws://127.0.0.1:8546'], 'endpoints[0]'],
+    [[URL, { url: 'wss://key@rpc.example/ws' }], 'endpoints[1].url'],
     [[null], 'endpoints[0]'],
     [[], 'endpoints'],
   ])('error: endpoints %o are rejected at %s', (endpoints, expected) => {

@@ -69,7 +69,7 @@ function opt(o: Record<string, unknown>, key: string, check: (v: unknown) => unk
 
 /**
  * Checks the endpoint list before anything is built (ethers' own constructor would crash on a
- * non-string url): each is a URL string or an object with a string `url`; `tessera` is an
+ * non-string url): each is an http(s) URL string or an object with an http(s) `url`; `tessera` is an
  * http(s) URL and `headers` valid HTTP headers. Core checks the rest (URL, weight, ids …).
  */
 export function checkEndpoints(endpoints: unknown): readonly FailoverEndpoint[] {
@@ -82,9 +82,10 @@ export function checkEndpoints(endpoints: unknown): readonly FailoverEndpoint[] 
   }
   endpoints.forEach((e: unknown, i) => {
     const path = `endpoints[${i}]`
-    if (typeof e === 'string') return
+    // JSON-RPC over HTTP only: a ws:// URL would get plain HTTP requests.
+    if (typeof e === 'string') return void checkUrl(path, e, HTTP)
     if (!isRecord(e)) throw new ConfigError(path, e, 'must be a URL string or an object')
-    checkString(`${path}.url`, e.url)
+    checkUrl(`${path}.url`, e.url, HTTP)
     opt(e, 'tessera', (v) => checkUrl(`${path}.tessera`, v, HTTP))
     opt(e, 'headers', (v) => checkHeaders(`${path}.headers`, v))
   })
