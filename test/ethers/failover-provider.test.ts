@@ -61,7 +61,16 @@ async function flowThrough(
     )
   }
   try {
-    const result = await runDappFlow({ provider, keys: keys(), fault, deadlineMs: 100_000 })
+    const result = await runDappFlow({
+      provider,
+      keys: keys(),
+      fault,
+      deadlineMs: 100_000,
+      trace: {
+        label: expect.getState().currentTestName ?? 'flow',
+        directUrls: set.replicas.map((r) => r.directUrl),
+      },
+    })
     if (process.env.FLOW_DEBUG) console.log(Date.now() - t0, JSON.stringify(result), log.join('\n'))
     return { result, attempts }
   } finally {
