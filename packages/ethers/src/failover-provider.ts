@@ -6,12 +6,16 @@ import {
   type JsonRpcResult,
   Network,
   type Networkish,
+  type Subscriber,
+  type Subscription,
 } from 'ethers'
+import { type BlockCursor, BlockSubscriber } from './block-subscriber.js'
 import { checkEndpoints, checkPinOptions, checkProviderOptions } from './check-provider-options.js'
 import { FailoverRuntime } from './failover-runtime.js'
 import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
 import { splitOptions } from './options.js'
 import { PinnedProvider } from './pinned-provider.js'
+import { ReceiptSubscriber } from './receipt-subscriber.js'
 
 /**
  * A drop-in ethers v6 provider over JSON-RPC replicas: `new FailoverProvider([url1, url2, url3],
@@ -28,6 +32,8 @@ export class FailoverProvider extends JsonRpcProvider {
   readonly #ethersOptions: JsonRpcApiProviderOptions
   readonly #sessions = new Set<PinnedProvider>()
   readonly #inflight = new Set<Promise<unknown>>()
+  #sent = 0
+  readonly #blockCursor: BlockCursor = { block: undefined, stoppedAt: undefined }
 
   constructor(
     endpoints: readonly FailoverEndpoint[],
@@ -55,12 +61,27 @@ export class FailoverProvider extends JsonRpcProvider {
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const payloads = Array.isArray(payload) ? payload : [payload]
     const run = this.#runtime.send(payloads) as Promise<JsonRpcResult[]>
+    this.#sent++
     this.#inflight.add(run)
     try {
       return await run
     } finally {
       this.#inflight.delete(run)
     }
+  }
+
+  /**
+   * ethers' subscribers, except "block" (resumes where the last block subscription stopped,
+   * so no block is skipped between listeners) and transaction hashes (the receipt is also
+   * polled on a timer, not only on new blocks): see {@link BlockSubscriber} and
+   * {@link ReceiptSubscriber}.
+   */
+  override _getSubscriber(sub: Subscription): Subscriber {
+    if (sub.type === 'block')
+      return new BlockSubscriber(this, this.#blockCursor, this.pollingInterval)
+    if (sub.type === 'transaction')
+      return new ReceiptSubscriber(this, sub.hash, this.pollingInterval)
+    return super._getSubscriber(sub)
   }
 
   /** The core endpoint set (events, cordon/prefer, status). */
@@ -106,8 +127,14 @@ export class FailoverProvider extends JsonRpcProvider {
    */
   async close(): Promise<void> {
     const stall = Number(this._getOption('batchStallTime') ?? 10)
-    await new Promise((r) => setTimeout(r, stall + 5).unref())
-    await Promise.allSettled([...this.#inflight])
+    // A call may queue another as it settles (ethers uninstalls a filter once its listener is
+    // gone): wait until a whole batch stall passes with nothing new sent (at most 10 rounds).
+    for (let round = 0; round < 10; round++) {
+      const sent = this.#sent
+      await new Promise((r) => setTimeout(r, stall + 5).unref())
+      await Promise.allSettled([...this.#inflight])
+      if (this.#sent === sent) break
+    }
     for (const session of this.#sessions) session.destroy()
     super.destroy()
     await this.#runtime.close()

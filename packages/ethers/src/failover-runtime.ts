@@ -80,7 +80,14 @@ export class FailoverRuntime {
       ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
       ...(options.headers !== undefined ? { headers: options.headers } : {}),
     }
-    rpc = new RpcTransport(this.set, clientOptions, guard, new HeadTracker(), shouldFailover)
+    rpc = new RpcTransport(
+      this.set,
+      clientOptions,
+      guard,
+      new HeadTracker(),
+      shouldFailover,
+      options.deadlineMs,
+    )
     this.rpc = rpc
     const probe = evmProbe(rpc, {
       ...options.probe,

@@ -1,5 +1,6 @@
 import {
   type AttemptContext,
+  DeadlineExceededError,
   type Endpoint,
   type EndpointSet,
   EndpointsExhaustedError,
@@ -37,6 +38,7 @@ export class RpcTransport {
   readonly #clients = new Map<string, HttpClient>()
   readonly #clientOptions: HttpClientOptions
   readonly #shouldFailover: ShouldFailover
+  readonly #deadlineMs: number
   #nextId = 1
 
   constructor(
@@ -45,8 +47,11 @@ export class RpcTransport {
     guard: ChainGuard,
     head: HeadTracker,
     shouldFailover: ShouldFailover,
+    /** The set's overall deadline of one call, in ms (shared by the tiers of {@link execute}). */
+    deadlineMs = 30_000,
   ) {
     this.set = set
+    this.#deadlineMs = deadlineMs
     this.#clientOptions = clientOptions
     this.guard = guard
     this.head = head
@@ -133,7 +138,8 @@ export class RpcTransport {
    * Runs `op` through the set. With `latest`, in tiers: replicas at or above the highest head
    * seen (not lagging more than maxLag; reads only); if none can serve, any replica not lagging
    * more than maxLag (their known heights may trail by a probe period); then, for reads only,
-   * lagging ones.
+   * lagging ones. The tiers share one deadline (`deadlineMs`, else the set's): a call never
+   * runs longer than that, whatever the tiers.
    */
   async execute<T>(
     op: (endpoint: Endpoint, ctx: AttemptContext) => Promise<T>,
@@ -151,9 +157,13 @@ export class RpcTransport {
     if (write !== true) tiers.push(base)
     let first: unknown
     const tried: string[] = [...(base.exclude ?? [])]
+    const deadlineMs = base.deadlineMs ?? this.#deadlineMs
+    const until = Date.now() + deadlineMs
     for (const tier of tiers) {
+      const left = until - Date.now()
+      if (left <= 0) throw first ?? new DeadlineExceededError(deadlineMs)
       try {
-        return await this.set.execute(op, { ...tier, exclude: tried })
+        return await this.set.execute(op, { ...tier, exclude: tried, deadlineMs: left })
       } catch (error) {
         first ??= error
         const idempotent = base.idempotent !== false

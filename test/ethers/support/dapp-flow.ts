@@ -6,6 +6,7 @@ import {
   type Provider,
   Wallet,
 } from './ethers.js'
+import { traceFlow } from './flow-trace.js'
 import { compileToken } from './token.js'
 
 /** What a run of the dApp flow observed. */
@@ -44,6 +45,8 @@ export interface FlowOptions {
   deadlineMs?: number
   /** Stop at the first failed call (control runs that are expected to fail). @default false */
   stopOnFailure?: boolean
+  /** Debug (STEADFAST_FLOW_TRACE): the flow's name and the replicas' direct URLs to inspect. */
+  trace?: { label: string; directUrls: readonly string[] }
 }
 
 /**
@@ -56,10 +59,15 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
   const failures: string[] = []
   const deadline = AbortSignal.timeout(o.deadlineMs ?? 60_000)
   const expired = new Promise<never>((_, reject) =>
-    deadline.addEventListener('abort', () => reject(new Error('flow deadline')), { once: true }),
+    deadline.addEventListener(
+      'abort',
+      () => reject(new Error(`flow deadline (stage ${result.stage})`)),
+      { once: true },
+    ),
   )
   expired.catch(() => {})
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, expired])
+  const traceEnd = traceFlow(o.provider, o.trace?.label ?? 'flow', o.trace?.directUrls)
   const result: FlowResult = {
     failures,
     timedOut: false,
@@ -190,6 +198,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
     failures.push(`flow: ${(error as Error).message}`)
   } finally {
     result.timedOut = deadline.aborted
+    await traceEnd?.(`${result.stage} timedOut=${result.timedOut} ${failures.join('; ')}`)
     stopLoad = true
     await load
     await token?.removeAllListeners()

@@ -1,5 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { HDNodeWallet, Transaction } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createJsonRpcClient } from './json-rpc-client.js'
+import { ChainRelay, type RelayMember } from './chain-relay.js'
+import { spawnGanacheOnFreePort } from './ganache-node.js'
+import { createJsonRpcClient, type JsonRpcClient } from './json-rpc-client.js'
 import { sendTransfer } from './send-transfer.js'
 import { type EvmReplicaSet, startEvmReplicaSet } from './start-evm-replica-set.js'
 
@@ -90,6 +96,83 @@ describe("relay with onFork: 'resequence'", () => {
       }
     } finally {
       a.resume()
+    }
+  })
+})
+
+describe('relay: a rolled-back client transaction is never dropped', () => {
+  it('behavior: a re-send of a rolled-back transaction that fails in transit is retried next round', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'steadfast-relay-'))
+    const chain = {
+      chainId: 1337,
+      mnemonic: 'test test test test test test test test test test test junk',
+      time: '2024-01-01T00:00:00.000Z',
+      accounts: 10,
+      extraArgs: [],
+    }
+    const nodes = await Promise.all(
+      [0, 1].map((i) => spawnGanacheOnFreePort(chain, join(dir, `r${i}`))),
+    )
+    const inner = createJsonRpcClient()
+    let onB = ''
+    let failed = 0
+    // The relay's client: its first re-send of the rolled-back transaction is lost in transit.
+    const flaky: JsonRpcClient = {
+      call: (url, method, params = [], opts) => {
+        const raw = params[0]
+        if (
+          method === 'eth_sendRawTransaction' &&
+          typeof raw === 'string' &&
+          Transaction.from(raw).hash === onB &&
+          failed++ === 0
+        )
+          return Promise.reject(new Error('socket hang up'))
+        return inner.call(url, method, params, opts)
+      },
+      close: () => inner.close(),
+    }
+    try {
+      const urls = nodes.map((n) => `http://127.0.0.1:${n.port}`) as [string, string]
+      const genesis = await inner.call<{ hash: string }>(urls[0], 'eth_getBlockByNumber', [
+        '0x0',
+        false,
+      ])
+      const relay = new ChainRelay(flaky, genesis.hash, 'resequence')
+      const [a, b] = urls.map((directUrl, index) => {
+        const m: RelayMember = {
+          index,
+          directUrl,
+          state: 'live',
+          held: false,
+          applied: 0,
+          clean: true,
+        }
+        relay.members.push(m)
+        return m
+      }) as [RelayMember, RelayMember]
+      const [keyA, keyB] = [0, 1].map(
+        (i) => HDNodeWallet.fromPhrase(chain.mnemonic, undefined, `m/44'/60'/0'/0/${i}`).privateKey,
+      ) as [string, string]
+      const to = HDNodeWallet.fromPhrase(chain.mnemonic, undefined, "m/44'/60'/0'/0/9").address
+      await relay.sync()
+      b.held = true
+      const onA = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
+      await relay.sync()
+      onB = await sendTransfer(b.directUrl, keyB, { chainId: 1337, to }) // conflicts with a's block
+      await relay.sync()
+      b.held = false
+      await relay.sync()
+      expect(relay.error).toBeUndefined()
+      expect(relay.rollBacks).toBe(1)
+      expect(failed).toBeGreaterThan(1) // lost once, then sent again
+      for (const url of urls) {
+        expect(await inner.call(url, 'eth_getTransactionReceipt', [onA])).not.toBeNull()
+        expect(await inner.call(url, 'eth_getTransactionReceipt', [onB])).not.toBeNull()
+      }
+    } finally {
+      inner.close()
+      await Promise.all(nodes.map((n) => n.proc.close()))
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })

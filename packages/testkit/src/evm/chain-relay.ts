@@ -181,11 +181,20 @@ export class ChainRelay {
     const txs = this.orphans
     this.orphans = []
     target.clean = false // its new blocks are observed next round
-    for (const raw of txs) {
-      // Failures are expected: the client may have sent the same transaction elsewhere already.
-      await this.rpc
-        .call(target.directUrl, 'eth_sendRawTransaction', [raw], { timeoutMs: 1_000 })
-        .catch(() => undefined)
+    for (const [i, raw] of txs.entries()) {
+      try {
+        await this.rpc.call(target.directUrl, 'eth_sendRawTransaction', [raw], {
+          timeoutMs: 1_000,
+        })
+      } catch (err) {
+        // A refusal is expected (the client sent the same transaction elsewhere already: nonce
+        // too low, already known). Anything else (timeout, replica gone) is not an answer: the
+        // transaction and those after it wait for the next round, so none is lost.
+        if (!(err instanceof TestkitError && err.code === 'RPC_ERROR')) {
+          this.orphans.unshift(...txs.slice(i))
+          return
+        }
+      }
     }
   }
 

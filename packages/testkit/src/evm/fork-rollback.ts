@@ -37,12 +37,18 @@ export async function rollBack(
   head: number,
 ): Promise<string[]> {
   const orphans: string[] = []
-  for (let h = checkpoint.at + 1; h <= head; h++) {
-    const block = await call<{ transactions: RpcTransaction[] }>('eth_getBlockByNumber', [
-      hex(h),
-      true,
-    ])
-    orphans.push(...block.transactions.map(rawTransactionFromRpc))
+  let read = checkpoint.at
+  // Clients may still write to the replica meanwhile: read up to its head again until it holds
+  // still, so a client's transaction mined after the first look is re-sent, not reverted away.
+  for (let top = head; read < top; top = Number(await call<string>('eth_blockNumber'))) {
+    for (let h = read + 1; h <= top; h++) {
+      const block = await call<{ transactions: RpcTransaction[] }>('eth_getBlockByNumber', [
+        hex(h),
+        true,
+      ])
+      orphans.push(...block.transactions.map(rawTransactionFromRpc))
+    }
+    read = top
   }
   const reverted = await call<boolean>('evm_revert', [checkpoint.id])
   const now = Number(await call<string>('eth_blockNumber'))
