@@ -4,8 +4,12 @@ import {
   JsonRpcProvider,
   type JsonRpcResult,
   type Networkish,
+  type Subscriber,
+  type Subscription,
 } from 'ethers'
+import { type BlockCursor, BlockSubscriber } from './block-subscriber.js'
 import type { FailoverRuntime } from './failover-runtime.js'
+import { ReceiptSubscriber } from './receipt-subscriber.js'
 
 /**
  * A session of a FailoverProvider pinned to one replica (see `FailoverProvider.pin()`). It shares
@@ -15,6 +19,7 @@ export class PinnedProvider extends JsonRpcProvider {
   readonly #runtime: FailoverRuntime
   readonly #onDestroy: () => void
   #endpointId: string | undefined
+  readonly #blockCursor: BlockCursor = { block: undefined, stoppedAt: undefined }
 
   /** @internal Created by `FailoverProvider.pin()`. */
   constructor(
@@ -45,6 +50,15 @@ export class PinnedProvider extends JsonRpcProvider {
       },
     })
     return results as JsonRpcResult[]
+  }
+
+  /** The parent's subscribers: no block skipped between ethers' listeners, receipts also polled on a timer. */
+  override _getSubscriber(sub: Subscription): Subscriber {
+    if (sub.type === 'block')
+      return new BlockSubscriber(this, this.#blockCursor, this.pollingInterval)
+    if (sub.type === 'transaction')
+      return new ReceiptSubscriber(this, sub.hash, this.pollingInterval)
+    return super._getSubscriber(sub)
   }
 
   override destroy(): void {
