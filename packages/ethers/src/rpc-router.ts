@@ -3,7 +3,12 @@ import type { FilterRegistry } from './filter-registry.js'
 import { quantity } from './head-tracker.js'
 import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
 import { methodSafety } from './method-safety.js'
-import type { PendingTransactions, TrackedTransaction } from './pending-transactions.js'
+import { NonceFloor } from './nonce-floor.js'
+import {
+  decodeRawTransaction,
+  type PendingTransactions,
+  type TrackedTransaction,
+} from './pending-transactions.js'
 import { sendRawTransaction } from './raw-transaction.js'
 import { reconcileSender } from './reconcile-sender.js'
 import type { RpcTransport } from './rpc-transport.js'
@@ -36,6 +41,7 @@ export class RpcRouter {
   readonly #filters: FilterRegistry
   readonly #pending: PendingTransactions
   readonly #options: RouterOptions
+  readonly #nonces = new NonceFloor()
 
   constructor(
     rpc: RpcTransport,
@@ -70,10 +76,7 @@ export class RpcRouter {
           filters.push(p)
           break
         case 'rawTransaction':
-          add(
-            [p],
-            sendRawTransaction(this.#rpc, this.#pending, p, scope, this.#options).then((r) => [r]),
-          )
+          add([p], this.#sendRaw(p, scope))
           break
         default:
           add([p], this.#unsafe(p, scope))
@@ -99,16 +102,21 @@ export class RpcRouter {
     )
   }
 
+  /** A raw transaction; once a replica accepted it, its nonce raises the sender's nonce floor. */
+  async #sendRaw(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
+    const r = await sendRawTransaction(this.#rpc, this.#pending, p, scope, this.#options)
+    const decoded = isErrorResult(r)
+      ? undefined
+      : decodeRawTransaction(Array.isArray(p.params) ? p.params[0] : undefined)
+    if (decoded !== undefined) this.#nonces.sent(decoded.from, decoded.nonce)
+    return [r]
+  }
+
   /** Reads of a transaction flow we track: stay with the replica that got the transaction. */
   #senderBound(p: JsonRpcPayload): string | undefined {
+    const nonceRead = countRead(p)
+    if (nonceRead !== undefined) return this.#pending.endpointOf(nonceRead.sender)
     const params = Array.isArray(p.params) ? p.params : []
-    if (
-      p.method === 'eth_getTransactionCount' &&
-      params[1] === 'pending' &&
-      typeof params[0] === 'string'
-    ) {
-      return this.#pending.endpointOf(params[0])
-    }
     if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
       return this.#pending.get(params[0])?.endpointId
     }
@@ -159,6 +167,7 @@ export class RpcRouter {
         if (receipt !== null) {
           const n = quantity(receipt.blockNumber)
           if (n !== undefined) this.#rpc.noteBlock(endpoint, n)
+          if (tracked !== undefined) this.#nonces.mined(tracked.from, tracked.nonce)
           this.#pending.mined(params[0])
         } else if (
           tracked !== undefined &&
@@ -167,27 +176,38 @@ export class RpcRouter {
         ) {
           await this.#reconcile(endpoint, tracked.from, ctx.signal)
         }
-      } else if (
-        p.method === 'eth_getTransactionCount' &&
-        params[1] === 'pending' &&
-        typeof params[0] === 'string'
-      ) {
-        const sender = params[0]
-        const bound = this.#pending.endpointOf(sender)
-        if (
-          bound !== undefined &&
-          bound !== endpoint.id &&
-          this.#pending.unmined(sender).length > 0
-        ) {
-          await this.#reconcile(endpoint, sender, ctx.signal)
-          results[i] = {
-            id: r.id,
-            result: await this.#rpc.call(endpoint, p.method, params, ctx.signal),
-          }
-        }
+      } else {
+        const read = countRead(p)
+        if (read !== undefined) results[i] = await this.#countAfterRead(endpoint, p, read, r, ctx)
       }
     }
     return results
+  }
+
+  /**
+   * A sender's transaction count: the replica first gets the sender's unmined transactions it
+   * lacks (then is asked again), and the answer never goes below the nonce floor (a replica
+   * that has not seen the sender's last transaction yet would make ethers re-use a nonce).
+   */
+  async #countAfterRead(
+    endpoint: Endpoint,
+    p: JsonRpcPayload,
+    { sender, tag }: CountRead,
+    r: JsonRpcResult & { result: unknown },
+    ctx: AttemptContext,
+  ): Promise<JsonRpcResult> {
+    let count = r.result
+    const bound = this.#pending.endpointOf(sender)
+    if (
+      tag === 'pending' &&
+      bound !== undefined &&
+      bound !== endpoint.id &&
+      this.#pending.unmined(sender).length > 0
+    ) {
+      await this.#reconcile(endpoint, sender, ctx.signal)
+      count = await this.#rpc.call(endpoint, p.method, p.params as unknown[], ctx.signal)
+    }
+    return { id: r.id, result: this.#nonces.apply(sender, tag, count) }
   }
 
   /**
@@ -231,6 +251,20 @@ export class RpcRouter {
       },
     )
   }
+}
+
+/** An eth_getTransactionCount at 'pending' or 'latest' (the tags a nonce is read at). */
+interface CountRead {
+  sender: string
+  tag: 'pending' | 'latest'
+}
+function countRead(p: JsonRpcPayload): CountRead | undefined {
+  if (p.method !== 'eth_getTransactionCount' || !Array.isArray(p.params)) return undefined
+  const [sender, tag] = p.params as unknown[]
+  if (typeof sender !== 'string') return undefined
+  // No tag is 'latest' for geth.
+  if (tag === undefined) return { sender, tag: 'latest' }
+  return tag === 'pending' || tag === 'latest' ? { sender, tag } : undefined
 }
 
 /** A failed part of a mixed batch, as a JSON-RPC error answer carrying our error's code. */

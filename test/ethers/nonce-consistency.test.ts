@@ -1,0 +1,82 @@
+/**
+ * Nonces across replicas (testkit's ganache replica set): a nonce read answered by a replica that
+ * missed the sender's last transaction, a refused nonce, and the in-use replica cordoned while a
+ * dApp flow writes. Testkit only: needs a replica held back (`holdReplication`).
+ */
+import { FailoverProvider, type FailoverProviderOptions } from '@steadfast/ethers'
+import { type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { runDappFlow } from './support/dapp-flow.js'
+import { isError, Wallet } from './support/ethers.js'
+import { external } from './support/evm-target.js'
+
+let set: EvmReplicaSet
+const open: FailoverProvider[] = []
+const options: FailoverProviderOptions = {
+  cacheTimeout: -1,
+  pollingInterval: 100,
+  attemptTimeoutMs: 1000,
+  probeIntervalMs: 250,
+  probeTimeoutMs: 500,
+}
+
+function provider(extra: FailoverProviderOptions = {}): FailoverProvider {
+  const p = new FailoverProvider([...set.urls], set.chainId, { ...options, ...extra })
+  open.push(p)
+  return p
+}
+
+const direct = async (url: string, method: string, params: unknown[]) => {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  })
+  return ((await r.json()) as { result: unknown }).result
+}
+
+beforeAll(async () => {
+  if (external) return
+  set = await startEvmReplicaSet({ replicas: 3, onFork: 'resequence' })
+})
+afterAll(async () => {
+  await Promise.all(open.map((p) => p.close()))
+  await set?.close()
+})
+beforeEach(async () => {
+  if (external) return
+  for (const r of set.replicas) {
+    await r.proxy.setMode({ kind: 'pass' })
+    await r.catchUp()
+  }
+  await set.sync()
+})
+
+describe.skipIf(external)('nonces across replicas', { timeout: 120_000 }, () => {
+  it.each(['priority', 'roundRobin'] as const)(
+    'behavior: %s: a nonce read from a replica that missed the last transaction is not stale',
+    async (policy) => {
+      const p = provider({ policy })
+      const wallet = new Wallet(set.accounts[1]!.privateKey, p)
+      const [writer, behind] = set.replicas as [(typeof set.replicas)[0], (typeof set.replicas)[0]]
+      // The other replicas never get the transaction: only the writer holds it.
+      for (const r of set.replicas.slice(1)) r.holdReplication()
+      p.endpointSet.prefer(p.status()[0]!.id)
+      const tx = await wallet.sendTransaction({ to: wallet.address, value: 1n })
+      await tx.wait()
+      const expected = Number(
+        await direct(writer.directUrl, 'eth_getTransactionCount', [wallet.address, 'pending']),
+      )
+      expect(
+        Number(
+          await direct(behind.directUrl, 'eth_getTransactionCount', [wallet.address, 'pending']),
+        ),
+      ).toBe(expected - 1)
+      // The writer goes down: the nonce is read on a replica one transaction behind.
+      await writer.proxy.setMode({ kind: 'down' })
+      expect(await p.getTransactionCount(wallet.address, 'pending')).toBe(expected)
+      expect(await p.getTransactionCount(wallet.address, 'latest')).toBe(expected)
+      expect(await wallet.getNonce('pending')).toBe(expected)
+    },
+  )
+})
