@@ -79,4 +79,23 @@ describe.skipIf(external)('nonces across replicas', { timeout: 120_000 }, () => 
       expect(await wallet.getNonce('pending')).toBe(expected)
     },
   )
+
+  it('error: a transaction re-using a mined nonce, not itself on chain, is refused as NONCE_EXPIRED', async () => {
+    const p = provider()
+    const wallet = new Wallet(set.accounts[2]!.privateKey, p)
+    // Ganache reads a nonce of 0 as "unset" and fills it in: re-use nonce 1.
+    let first = await wallet.sendTransaction({ to: wallet.address, value: 1n })
+    await first.wait()
+    first = await wallet.sendTransaction({ to: wallet.address, value: 1n })
+    await first.wait()
+    expect(first.nonce).toBeGreaterThan(0)
+    const stale = await wallet.signTransaction(
+      await wallet.populateTransaction({ to: wallet.address, value: 2n, nonce: first.nonce }),
+    )
+    const error = await p.broadcastTransaction(stale).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isError(error, 'NONCE_EXPIRED')).toBe(true)
+  })
 })

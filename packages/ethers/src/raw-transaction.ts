@@ -4,12 +4,7 @@ import { decodeRawTransaction, type PendingTransactions } from './pending-transa
 import { propagated, reconcileSender } from './reconcile-sender.js'
 import type { RouteScope } from './rpc-router.js'
 import type { RpcTransport } from './rpc-transport.js'
-
-// Answers meaning "I already have this transaction" (geth, Besu/Quorum, ganache wordings).
-const ALREADY_KNOWN = /already known|known transaction|already imported|already in (the )?pool/i
-// "Nonce too low" wordings (geth, Besu, ganache); confirmed by hash before counting as success.
-const NONCE_TOO_LOW =
-  /nonce too low|nonce is too low|doesn't have the correct nonce|nonce has already been used/i
+import { asNonceExpired, sendRefusal } from './send-refusal.js'
 
 /** Options of raw transaction sending. */
 export interface RawTransactionOptions {
@@ -80,7 +75,11 @@ export async function sendRawTransaction(
   )
 }
 
-/** A duplicate-looking refusal becomes success when the replica has the transaction by hash. */
+/**
+ * A duplicate-looking refusal (see {@link sendRefusal}) becomes success when the replica has the
+ * transaction by hash (mined, for a used nonce); otherwise the refusal passes through, a used
+ * nonce in words ethers maps to NONCE_EXPIRED.
+ */
 async function confirmDuplicate(
   rpc: RpcTransport,
   endpoint: Endpoint,
@@ -89,12 +88,13 @@ async function confirmDuplicate(
   signal: AbortSignal,
 ): Promise<JsonRpcResult> {
   if (!isErrorResult(answer)) return answer
-  const message = String(answer.error.message)
-  const duplicate = ALREADY_KNOWN.test(message)
-  if (!duplicate && !NONCE_TOO_LOW.test(message)) return answer
+  const refusal = sendRefusal(String(answer.error.message))
+  if (refusal === undefined) return answer
   const tx = (await rpc.call(endpoint, 'eth_getTransactionByHash', [hash], signal)) as {
     blockNumber?: unknown
   } | null
-  const confirmed = tx !== null && (duplicate || (tx.blockNumber ?? null) !== null)
-  return confirmed ? { id: answer.id, result: hash } : answer
+  const confirmed = tx !== null && (refusal !== 'nonceTooLow' || (tx.blockNumber ?? null) !== null)
+  return confirmed
+    ? { id: answer.id, result: hash }
+    : { id: answer.id, error: asNonceExpired(answer.error) }
 }
