@@ -98,4 +98,33 @@ describe.skipIf(external)('nonces across replicas', { timeout: 120_000 }, () => 
     )
     expect(isError(error, 'NONCE_EXPIRED')).toBe(true)
   })
+
+  it.each(['priority', 'roundRobin'] as const)(
+    'behavior: %s: cordoning the in-use replica while transfers run fails none of them',
+    async (policy) => {
+      const p = provider({ policy })
+      const keys = set.accounts.slice(3, 6).map((a) => a.privateKey) as [string, string, string]
+      const r = await runDappFlow({
+        provider: p,
+        keys,
+        transfers: 8,
+        faultAfter: 2,
+        fault: async () => {
+          const inUse = p.endpointSet.current()?.id
+          expect(inUse).toBeDefined()
+          p.endpointSet.cordon(inUse!, { reason: 'maintenance' })
+          await new Promise((resolve) => setTimeout(resolve, 1500))
+          p.endpointSet.uncordon(inUse!)
+        },
+        deadlineMs: 60_000,
+      })
+      expect(r.failures).toEqual([])
+      expect(r.timedOut).toBe(false)
+      expect(r.transfers).toBe(8)
+      expect(r.missingEvents).toBe(0)
+      expect(r.duplicateEvents).toBe(0)
+      expect(r.consecutiveNonces).toBe(true)
+      expect(r.exactBalances).toBe(true)
+    },
+  )
 })
