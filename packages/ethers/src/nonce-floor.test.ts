@@ -60,4 +60,17 @@ describe('NonceFloor', () => {
     floor.sent(A, Number.NaN)
     expect(floor.floor(A, 'pending')).toBeUndefined()
   })
+
+  it('behavior: keeps the raw form of the last transactions per sender', () => {
+    const floor = new NonceFloor()
+    floor.sent(A, 0, '0xraw0')
+    floor.sent(A.toLowerCase(), 1, '0xraw1')
+    expect(floor.raw(A, 0)).toBe('0xraw0')
+    expect(floor.raw(A, 1)).toBe('0xraw1')
+    expect(floor.raw(A, 2)).toBeUndefined()
+    floor.sent(A, 100, '0xraw100')
+    // Far older nonces are let go.
+    expect(floor.raw(A, 0)).toBeUndefined()
+    expect(floor.raw(A, 100)).toBe('0xraw100')
+  })
 })

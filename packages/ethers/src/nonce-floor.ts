@@ -7,10 +7,13 @@
  * A sent transaction is taken as dropped once `maxAgeMs` passed without a newer send (replicas
  * drop what they could not mine long before), so a lost transaction cannot hold the floor
  * above the chain forever (a nonce gap that would stall every later write).
+ * It also keeps the raw form of each sender's last transactions, mined or not, so a replica that
+ * lacks them can be given them again before it gets the next one (see `catchUpSender`).
  */
 export class NonceFloor {
   readonly #sent = new Map<string, Mark>()
   readonly #mined = new Map<string, Mark>()
+  readonly #raws = new Map<string, Map<number, string>>()
   readonly #maxAgeMs: number
   readonly #now: () => number
 
@@ -23,13 +26,28 @@ export class NonceFloor {
     this.#now = now
   }
 
-  /** A replica accepted `from`'s transaction with `nonce`. */
-  sent(from: string, nonce: number): void {
+  /** A replica accepted `from`'s transaction with `nonce` (signed `raw`). */
+  sent(from: string, nonce: number, raw?: string): void {
     const now = this.#now()
     for (const marks of [this.#sent, this.#mined]) {
-      for (const [key, mark] of marks) if (now - mark.at > this.#maxAgeMs) marks.delete(key)
+      for (const [key, mark] of marks) {
+        if (now - mark.at <= this.#maxAgeMs) continue
+        marks.delete(key)
+        if (!this.#sent.has(key)) this.#raws.delete(key)
+      }
     }
     raise(this.#sent, from, nonce, now)
+    if (raw === undefined || !Number.isSafeInteger(nonce)) return
+    const key = from.toLowerCase()
+    const raws = this.#raws.get(key) ?? new Map<number, string>()
+    raws.set(nonce, raw)
+    for (const n of raws.keys()) if (n <= nonce - KEPT_RAWS) raws.delete(n)
+    this.#raws.set(key, raws)
+  }
+
+  /** The raw transaction `from` sent with `nonce`, when it is among the last ones kept. */
+  raw(from: string, nonce: number): string | undefined {
+    return this.#raws.get(from.toLowerCase())?.get(nonce)
   }
 
   /** `from`'s transaction with `nonce` is mined (its receipt was seen). */
@@ -63,6 +81,9 @@ export class NonceFloor {
     return BigInt(count) >= BigInt(floor) ? count : `0x${floor.toString(16)}`
   }
 }
+
+// Raw transactions kept per sender (the last nonces), to give a replica that lacks them.
+const KEPT_RAWS = 64
 
 interface Mark {
   nonce: number

@@ -10,6 +10,12 @@ import { asNonceExpired, sendRefusal } from './send-refusal.js'
 export interface RawTransactionOptions {
   /** A retried send first waits this long for the transaction to propagate, in ms. */
   propagationGraceMs: number
+  /** Run on the chosen replica just before the transaction is sent there (decoded sends only). */
+  beforeSend?: (
+    endpoint: Endpoint,
+    tx: { from: string; nonce: number },
+    signal: AbortSignal,
+  ) => Promise<void>
 }
 
 /**
@@ -42,6 +48,7 @@ export async function sendRawTransaction(
           options.propagationGraceMs,
           ctx.signal,
         )
+        await options.beforeSend?.(endpoint, decoded, ctx.signal)
         // The previous attempt may have arrived and be propagating: do not make a second writer.
         if (
           ctx.attempt > 1 &&

@@ -12,6 +12,7 @@ import {
 import { sendRawTransaction } from './raw-transaction.js'
 import { reconcileSender } from './reconcile-sender.js'
 import type { RpcTransport } from './rpc-transport.js'
+import { catchUpSender } from './sender-catch-up.js'
 
 /** A call scope: a pinned session routes every call to its replica first. */
 export interface RouteScope {
@@ -104,11 +105,23 @@ export class RpcRouter {
 
   /** A raw transaction; once a replica accepted it, its nonce raises the sender's nonce floor. */
   async #sendRaw(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
-    const r = await sendRawTransaction(this.#rpc, this.#pending, p, scope, this.#options)
-    const decoded = isErrorResult(r)
-      ? undefined
-      : decodeRawTransaction(Array.isArray(p.params) ? p.params[0] : undefined)
-    if (decoded !== undefined) this.#nonces.sent(decoded.from, decoded.nonce)
+    const r = await sendRawTransaction(this.#rpc, this.#pending, p, scope, {
+      ...this.#options,
+      // The replica must hold the sender's earlier transactions first (no nonce gap there).
+      beforeSend: (endpoint, tx, signal) =>
+        catchUpSender(
+          this.#rpc,
+          this.#nonces,
+          endpoint,
+          tx,
+          this.#options.propagationGraceMs,
+          signal,
+        ),
+    })
+    const raw = Array.isArray(p.params) ? p.params[0] : undefined
+    const decoded = isErrorResult(r) ? undefined : decodeRawTransaction(raw)
+    if (decoded !== undefined && typeof raw === 'string')
+      this.#nonces.sent(decoded.from, decoded.nonce, raw)
     return [r]
   }
 
