@@ -74,7 +74,8 @@ export class FailoverRuntime {
       ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
       ...(options.headers !== undefined ? { headers: options.headers } : {}),
     }
-    rpc = new RpcTransport(this.set, clientOptions, guard, new HeadTracker(), shouldFailover)
+    const head = new HeadTracker(() => this.set.bestHeight)
+    rpc = new RpcTransport(this.set, clientOptions, guard, head, shouldFailover)
     this.rpc = rpc
     const probe = evmProbe(rpc, {
       ...options.probe,

@@ -30,6 +30,8 @@ const CREATE: Record<FilterKind, string> = {
 // Blocks re-read before the last confirmed poll: some nodes fill filters asynchronously.
 const SAFETY_MARGIN = 2
 const SEEN_LIMIT = 4096
+// Blocks the holder may trail the head before its filter moves (propagation in flight).
+const HOLDER_LAG_BLOCKS = 2
 // Geth's filter timeout: a filter not polled for this long is gone on the node as well.
 const FILTER_TIMEOUT_MS = 5 * 60_000
 
@@ -142,6 +144,14 @@ export class FilterRegistry {
       // and only forgot it, then it may host the new one.
       const exclude = rpcError(error) === undefined ? [holder] : []
       return this.#recover(state, exclude)
+    }
+    const high = this.#rpc.head.high
+    if (polled.head !== undefined && high !== undefined && polled.head + HOLDER_LAG_BLOCKS < high) {
+      // The holder fell behind the head (lagging, or on a fork of its own): what it reports may
+      // never become canonical, and what it lacks it cannot report. Its answer is dropped and the
+      // filter moves to a replica at the head, backfilled from the first undelivered block.
+      this.#uninstall(state)
+      return this.#recover(state, [holder])
     }
     const delivered = this.#deliver(state, polled.changes)
     if (polled.head === undefined) return delivered
