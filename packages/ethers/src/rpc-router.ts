@@ -163,7 +163,6 @@ export class RpcRouter {
     results: JsonRpcResult[],
     ctx: AttemptContext,
   ): Promise<JsonRpcResult[]> {
-    const head = this.#rpc.head
     for (let i = 0; i < results.length; i++) {
       const r = results[i]
       const p = payloads[i]
@@ -173,7 +172,9 @@ export class RpcRouter {
         const n = quantity(r.result)
         if (n === undefined) continue
         this.#rpc.set.reportSuccess(endpoint.id, { height: n })
-        results[i] = { id: r.id, result: `0x${head.clamp(n).toString(16)}` }
+        // Held back while a filter poll is answered: ethers would not poll the filter for it.
+        const answer = this.#rpc.head.answer(n, this.#filters.polling)
+        results[i] = { id: r.id, result: `0x${answer.toString(16)}` }
       } else if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
         const receipt = r.result as { blockNumber?: unknown } | null
         const tracked = this.#pending.get(params[0])

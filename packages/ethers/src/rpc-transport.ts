@@ -18,8 +18,9 @@ import {
 } from './json-rpc.js'
 import { RpcErrorResponse } from './transport-errors.js'
 
-// Blocks a replica may trail the head and still take writes first (propagation in flight).
-const WRITE_LAG_BLOCKS = 1
+// Blocks a replica may trail the head and still take writes first: propagation in flight, and
+// known heights trail by a probe period (a tighter bound would move writes between replicas).
+const WRITE_LAG_BLOCKS = 2
 
 /** Execute options plus the freshness rules. */
 export interface RouteOptions extends ExecuteOptions {
