@@ -137,4 +137,34 @@ describe.skipIf(external)('nonces across replicas', { timeout: 120_000 }, () => 
       expect(r.exactBalances).toBe(true)
     },
   )
+
+  it('behavior: roundRobin: two writes failing over together land on one replica (no fork)', async () => {
+    // A relay that stops at the first fork: two replicas mining at one height would show.
+    const strict = await startEvmReplicaSet({ replicas: 3, onFork: 'error' })
+    const p = new FailoverProvider([...strict.urls], strict.chainId, {
+      ...options,
+      policy: 'roundRobin',
+    })
+    try {
+      const wallets = [1, 2].map((i) => new Wallet(strict.accounts[i]!.privateKey, p))
+      const send = (w: Wallet) =>
+        w.sendTransaction({ to: w.address, value: 1n }).then((tx) => tx.wait())
+      p.endpointSet.prefer(p.status()[0]!.id)
+      for (const w of wallets) await send(w)
+      // The writer answers 500 from now on: both writes fail over at once.
+      await strict.replicas[0]!.proxy.setMode({ kind: 'http', status: 500, body: 'error' })
+      const rounds = async () => {
+        for (let round = 0; round < 3; round++) await Promise.all(wallets.map(send))
+        return 'settled'
+      }
+      // A liveness deadline, not a timing: after a fork the relay stops and the writes hang.
+      const stuck = new Promise((resolve) => setTimeout(resolve, 30_000, 'stuck').unref())
+      expect(await Promise.race([rounds(), stuck])).toBe('settled')
+      await strict.sync()
+      expect(strict.relayError).toBeUndefined()
+    } finally {
+      await p.close()
+      await strict.close()
+    }
+  })
 })

@@ -32,8 +32,6 @@ const SAFETY_MARGIN = 2
 const SEEN_LIMIT = 4096
 // Blocks the holder may trail the head before its filter moves (propagation in flight).
 const HOLDER_LAG_BLOCKS = 2
-// How long after a filter answer block numbers stay held back, in ms (see `polling`).
-const POLL_SETTLE_MS = 20
 // Geth's filter timeout: a filter not polled for this long is gone on the node as well.
 const FILTER_TIMEOUT_MS = 5 * 60_000
 
@@ -47,30 +45,9 @@ export class FilterRegistry {
   readonly #rpc: RpcTransport
   readonly #filters = new Map<string, FilterState>()
   #next = 1
-  #polling = 0
 
   constructor(rpc: RpcTransport) {
     this.#rpc = rpc
-  }
-
-  /**
-   * True while a filter poll is being answered (and for a short settle time after). ethers
-   * polls a filter once per new block and re-arms only after the answer: a block number reported
-   * meanwhile fires no poll, and if no block follows, what it brought is never asked for. Block
-   * numbers are held back while this is true (see HeadTracker.answer).
-   */
-  get polling(): boolean {
-    return this.#polling > 0
-  }
-
-  async #tracked<T>(fn: () => Promise<T>): Promise<T> {
-    this.#polling++
-    try {
-      return await fn()
-    } finally {
-      // ethers re-arms its block listener a few promise turns after the answer resolves.
-      setTimeout(() => this.#polling--, POLL_SETTLE_MS).unref()
-    }
   }
 
   /** Answers one filter method. */
@@ -104,10 +81,7 @@ export class FilterRegistry {
       return { id: p.id, error: { code: -32000, message: 'filter not found' } }
     switch (p.method) {
       case 'eth_getFilterChanges':
-        return {
-          id: p.id,
-          result: await this.#tracked(() => this.#serialized(state, () => this.#changes(state))),
-        }
+        return { id: p.id, result: await this.#serialized(state, () => this.#changes(state)) }
       case 'eth_getFilterLogs':
         return { id: p.id, result: await this.#filterLogs(state) }
       default:

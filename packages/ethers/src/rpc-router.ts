@@ -43,6 +43,7 @@ export class RpcRouter {
   readonly #pending: PendingTransactions
   readonly #options: RouterOptions
   readonly #nonces = new NonceFloor()
+  #writes: Promise<unknown> = Promise.resolve()
 
   constructor(
     rpc: RpcTransport,
@@ -105,6 +106,16 @@ export class RpcRouter {
 
   /** A raw transaction; once a replica accepted it, its nonce raises the sender's nonce floor. */
   async #sendRaw(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
+    // One writer: raw transactions go out one at a time. Two sent together to a writer that
+    // fails would each fail over by the policy's pick (roundRobin: two replicas) and be mined
+    // at the same height on two replicas: a fork, and a reorg for one of them. In turn, each
+    // starts at the replica the previous one settled on.
+    const turn = this.#writes.then(() => this.#sendRawNow(p, scope))
+    this.#writes = turn.catch(() => {})
+    return turn
+  }
+
+  async #sendRawNow(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
     const r = await sendRawTransaction(this.#rpc, this.#pending, p, scope, {
       ...this.#options,
       // The replica must hold the sender's earlier transactions first (no nonce gap there).
@@ -172,9 +183,7 @@ export class RpcRouter {
         const n = quantity(r.result)
         if (n === undefined) continue
         this.#rpc.set.reportSuccess(endpoint.id, { height: n })
-        // Held back while a filter poll is answered: ethers would not poll the filter for it.
-        const answer = this.#rpc.head.answer(n, this.#filters.polling)
-        results[i] = { id: r.id, result: `0x${answer.toString(16)}` }
+        results[i] = { id: r.id, result: `0x${this.#rpc.head.clamp(n).toString(16)}` }
       } else if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
         const receipt = r.result as { blockNumber?: unknown } | null
         const tracked = this.#pending.get(params[0])
