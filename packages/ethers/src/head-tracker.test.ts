@@ -24,6 +24,15 @@ describe('HeadTracker', () => {
     expect(head.high).toBe(10)
   })
 
+  it('behavior: a held-back answer repeats the previous one; the next free one catches up', () => {
+    const head = new HeadTracker()
+    expect(head.answer(5, true)).toBe(5)
+    expect(head.answer(7, true)).toBe(5)
+    expect(head.high).toBe(7)
+    expect(head.answer(6, false)).toBe(7)
+    expect(head.answer(3, true)).toBe(7)
+  })
+
   it('args: quantity parses hex quantities only', () => {
     expect(quantity('0x1a')).toBe(26)
     expect(quantity('26')).toBeUndefined()

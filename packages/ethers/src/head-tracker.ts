@@ -6,6 +6,7 @@
  */
 export class HeadTracker {
   #high = -1
+  #answered = -1
   readonly #best: () => number | undefined
 
   /** @param best the best height the replicas' probes reported (the endpoint set's). */
@@ -23,6 +24,18 @@ export class HeadTracker {
   /** Raises the mark to `n` when higher. */
   observe(n: number): void {
     if (Number.isSafeInteger(n) && n > this.#high) this.#high = n
+  }
+
+  /**
+   * The block number to answer the caller for a replica's `n`: the mark (never below an earlier
+   * answer); with `holdBack`, the previous answer instead of a higher one (the next call gives
+   * it), for a moment the caller could not act on a new block (see FilterRegistry.polling).
+   */
+  answer(n: number, holdBack: boolean): number {
+    const high = this.clamp(n)
+    if (holdBack && this.#answered >= 0) return this.#answered
+    this.#answered = high
+    return high
   }
 
   /** Returns `n`, or the mark if `n` is lower (monotonic block numbers). */

@@ -153,11 +153,12 @@ export class RpcRouter {
     bound: string | undefined,
   ): Promise<JsonRpcResult[]> {
     const affinity = bound ?? scope.affinity
+    const startedAt = Date.now()
     return this.#rpc.execute(
       async (endpoint, ctx) => {
         const results = await this.#rpc.post(endpoint, payloads, ctx)
         scope.served?.(endpoint.id)
-        return this.#afterRead(endpoint, payloads, results, ctx)
+        return this.#afterRead(endpoint, payloads, results, ctx, startedAt)
       },
       {
         latest: true,
@@ -173,6 +174,7 @@ export class RpcRouter {
     payloads: readonly JsonRpcPayload[],
     results: JsonRpcResult[],
     ctx: AttemptContext,
+    startedAt: number,
   ): Promise<JsonRpcResult[]> {
     for (let i = 0; i < results.length; i++) {
       const r = results[i]
@@ -183,7 +185,9 @@ export class RpcRouter {
         const n = quantity(r.result)
         if (n === undefined) continue
         this.#rpc.set.reportSuccess(endpoint.id, { height: n })
-        results[i] = { id: r.id, result: `0x${this.#rpc.head.clamp(n).toString(16)}` }
+        // Held back around a filter poll: ethers would never poll the filter for it.
+        const answer = this.#rpc.head.answer(n, this.#filters.holdsRead(startedAt))
+        results[i] = { id: r.id, result: `0x${answer.toString(16)}` }
       } else if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
         const receipt = r.result as { blockNumber?: unknown } | null
         const tracked = this.#pending.get(params[0])
