@@ -80,14 +80,8 @@ export class FailoverRuntime {
       ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
       ...(options.headers !== undefined ? { headers: options.headers } : {}),
     }
-    rpc = new RpcTransport(
-      this.set,
-      clientOptions,
-      guard,
-      new HeadTracker(),
-      shouldFailover,
-      options.deadlineMs,
-    )
+    const head = new HeadTracker(() => this.set.bestHeight)
+    rpc = new RpcTransport(this.set, clientOptions, guard, head, shouldFailover, options.deadlineMs)
     this.rpc = rpc
     const probe = evmProbe(rpc, {
       ...options.probe,

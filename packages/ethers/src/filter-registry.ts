@@ -30,6 +30,11 @@ const CREATE: Record<FilterKind, string> = {
 // Blocks re-read before the last confirmed poll: some nodes fill filters asynchronously.
 const SAFETY_MARGIN = 2
 const SEEN_LIMIT = 4096
+// Blocks the holder may trail the head before its filter moves (propagation in flight).
+const HOLDER_LAG_BLOCKS = 2
+// Block-number reads starting this long after a filter answer are held back, in ms (see
+// `holdsRead`): ethers' re-arm and its batch stall (10 ms) before the restarted poller's read.
+const POLL_SETTLE_MS = 50
 // Geth's filter timeout: a filter not polled for this long is gone on the node as well.
 const FILTER_TIMEOUT_MS = 5 * 60_000
 
@@ -43,9 +48,34 @@ export class FilterRegistry {
   readonly #rpc: RpcTransport
   readonly #filters = new Map<string, FilterState>()
   #next = 1
+  #polling = 0
+  #answeredAt = Number.NEGATIVE_INFINITY
 
   constructor(rpc: RpcTransport) {
     this.#rpc = rpc
+  }
+
+  /**
+   * Whether the eth_blockNumber read started at `startedAt` (epoch ms) must not report a new block:
+   * one started while a filter poll is in flight or within POLL_SETTLE_MS after one was answered.
+   * ethers polls a filter on its 'block' event and re-arms with `once('block')` after the answer;
+   * the block poller this restarts takes its first block number as a baseline and emits nothing
+   * for it. A block first seen by that read never triggers a poll, and if no block follows (the
+   * end of a flow), its logs are never asked for. Held back, the baseline stays at what the
+   * filter covered and the poller's next read emits the new block.
+   */
+  holdsRead(startedAt: number): boolean {
+    return this.#polling > 0 || startedAt - this.#answeredAt <= POLL_SETTLE_MS
+  }
+
+  async #tracked<T>(fn: () => Promise<T>): Promise<T> {
+    this.#polling++
+    try {
+      return await fn()
+    } finally {
+      this.#polling--
+      this.#answeredAt = Date.now()
+    }
   }
 
   /** Answers one filter method. */
@@ -79,7 +109,10 @@ export class FilterRegistry {
       return { id: p.id, error: { code: -32000, message: 'filter not found' } }
     switch (p.method) {
       case 'eth_getFilterChanges':
-        return { id: p.id, result: await this.#serialized(state, () => this.#changes(state)) }
+        return {
+          id: p.id,
+          result: await this.#tracked(() => this.#serialized(state, () => this.#changes(state))),
+        }
       case 'eth_getFilterLogs':
         return { id: p.id, result: await this.#filterLogs(state) }
       default:
@@ -142,6 +175,14 @@ export class FilterRegistry {
       // and only forgot it, then it may host the new one.
       const exclude = rpcError(error) === undefined ? [holder] : []
       return this.#recover(state, exclude)
+    }
+    const high = this.#rpc.head.high
+    if (polled.head !== undefined && high !== undefined && polled.head + HOLDER_LAG_BLOCKS < high) {
+      // The holder fell behind the head (lagging, or on a fork of its own): what it reports may
+      // never become canonical, and what it lacks it cannot report. Its answer is dropped and the
+      // filter moves to a replica at the head, backfilled from the first undelivered block.
+      this.#uninstall(state)
+      return this.#recover(state, [holder])
     }
     const delivered = this.#deliver(state, polled.changes)
     if (polled.head === undefined) return delivered

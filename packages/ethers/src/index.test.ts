@@ -11,6 +11,7 @@ it('behavior: the public surface is exactly this list (a change shows in review)
     'METHOD_SAFETY',
     'PRESETS',
     'PinnedProvider',
+    'ReplicaBehindError',
     'RpcErrorResponse',
     'TESSERA_UP',
     'TransportError',

@@ -15,6 +15,7 @@ export {
   ChainMismatchError,
   HttpStatusError,
   InvalidResponseError,
+  ReplicaBehindError,
   RpcErrorResponse,
   TransportError,
 } from './transport-errors.js'

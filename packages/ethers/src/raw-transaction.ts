@@ -4,17 +4,18 @@ import { decodeRawTransaction, type PendingTransactions } from './pending-transa
 import { propagated, reconcileSender } from './reconcile-sender.js'
 import type { RouteScope } from './rpc-router.js'
 import type { RpcTransport } from './rpc-transport.js'
-
-// Answers meaning "I already have this transaction" (geth, Besu/Quorum, ganache wordings).
-const ALREADY_KNOWN = /already known|known transaction|already imported|already in (the )?pool/i
-// "Nonce too low" wordings (geth, Besu, ganache); confirmed by hash before counting as success.
-const NONCE_TOO_LOW =
-  /nonce too low|nonce is too low|doesn't have the correct nonce|nonce has already been used/i
+import { asNonceExpired, sendRefusal } from './send-refusal.js'
 
 /** Options of raw transaction sending. */
 export interface RawTransactionOptions {
   /** A retried send first waits this long for the transaction to propagate, in ms. */
   propagationGraceMs: number
+  /** Run on the chosen replica just before the transaction is sent there (decoded sends only). */
+  beforeSend?: (
+    endpoint: Endpoint,
+    tx: { from: string; nonce: number },
+    signal: AbortSignal,
+  ) => Promise<void>
 }
 
 /**
@@ -47,6 +48,7 @@ export async function sendRawTransaction(
           options.propagationGraceMs,
           ctx.signal,
         )
+        await options.beforeSend?.(endpoint, decoded, ctx.signal)
         // The previous attempt may have arrived and be propagating: do not make a second writer.
         if (
           ctx.attempt > 1 &&
@@ -80,7 +82,11 @@ export async function sendRawTransaction(
   )
 }
 
-/** A duplicate-looking refusal becomes success when the replica has the transaction by hash. */
+/**
+ * A duplicate-looking refusal (see {@link sendRefusal}) becomes success when the replica has the
+ * transaction by hash (mined, for a used nonce); otherwise the refusal passes through, a used
+ * nonce in words ethers maps to NONCE_EXPIRED.
+ */
 async function confirmDuplicate(
   rpc: RpcTransport,
   endpoint: Endpoint,
@@ -89,12 +95,13 @@ async function confirmDuplicate(
   signal: AbortSignal,
 ): Promise<JsonRpcResult> {
   if (!isErrorResult(answer)) return answer
-  const message = String(answer.error.message)
-  const duplicate = ALREADY_KNOWN.test(message)
-  if (!duplicate && !NONCE_TOO_LOW.test(message)) return answer
+  const refusal = sendRefusal(String(answer.error.message))
+  if (refusal === undefined) return answer
   const tx = (await rpc.call(endpoint, 'eth_getTransactionByHash', [hash], signal)) as {
     blockNumber?: unknown
   } | null
-  const confirmed = tx !== null && (duplicate || (tx.blockNumber ?? null) !== null)
-  return confirmed ? { id: answer.id, result: hash } : answer
+  const confirmed = tx !== null && (refusal !== 'nonceTooLow' || (tx.blockNumber ?? null) !== null)
+  return confirmed
+    ? { id: answer.id, result: hash }
+    : { id: answer.id, error: asNonceExpired(answer.error) }
 }

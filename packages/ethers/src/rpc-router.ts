@@ -3,10 +3,16 @@ import type { FilterRegistry } from './filter-registry.js'
 import { quantity } from './head-tracker.js'
 import { isErrorResult, type JsonRpcPayload, type JsonRpcResult } from './json-rpc.js'
 import { methodSafety } from './method-safety.js'
-import type { PendingTransactions, TrackedTransaction } from './pending-transactions.js'
+import { NonceFloor } from './nonce-floor.js'
+import {
+  decodeRawTransaction,
+  type PendingTransactions,
+  type TrackedTransaction,
+} from './pending-transactions.js'
 import { sendRawTransaction } from './raw-transaction.js'
 import { reconcileSender } from './reconcile-sender.js'
 import type { RpcTransport } from './rpc-transport.js'
+import { catchUpSender } from './sender-catch-up.js'
 
 /** A call scope: a pinned session routes every call to its replica first. */
 export interface RouteScope {
@@ -36,6 +42,8 @@ export class RpcRouter {
   readonly #filters: FilterRegistry
   readonly #pending: PendingTransactions
   readonly #options: RouterOptions
+  readonly #nonces = new NonceFloor()
+  #writes: Promise<unknown> = Promise.resolve()
 
   constructor(
     rpc: RpcTransport,
@@ -70,10 +78,7 @@ export class RpcRouter {
           filters.push(p)
           break
         case 'rawTransaction':
-          add(
-            [p],
-            sendRawTransaction(this.#rpc, this.#pending, p, scope, this.#options).then((r) => [r]),
-          )
+          add([p], this.#sendRaw(p, scope))
           break
         default:
           add([p], this.#unsafe(p, scope))
@@ -99,16 +104,43 @@ export class RpcRouter {
     )
   }
 
+  /** A raw transaction; once a replica accepted it, its nonce raises the sender's nonce floor. */
+  async #sendRaw(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
+    // One writer: raw transactions go out one at a time. Two sent together to a writer that
+    // fails would each fail over by the policy's pick (roundRobin: two replicas) and be mined
+    // at the same height on two replicas: a fork, and a reorg for one of them. In turn, each
+    // starts at the replica the previous one settled on.
+    const turn = this.#writes.then(() => this.#sendRawNow(p, scope))
+    this.#writes = turn.catch(() => {})
+    return turn
+  }
+
+  async #sendRawNow(p: JsonRpcPayload, scope: RouteScope): Promise<JsonRpcResult[]> {
+    const r = await sendRawTransaction(this.#rpc, this.#pending, p, scope, {
+      ...this.#options,
+      // The replica must hold the sender's earlier transactions first (no nonce gap there).
+      beforeSend: (endpoint, tx, signal) =>
+        catchUpSender(
+          this.#rpc,
+          this.#nonces,
+          endpoint,
+          tx,
+          this.#options.propagationGraceMs,
+          signal,
+        ),
+    })
+    const raw = Array.isArray(p.params) ? p.params[0] : undefined
+    const decoded = isErrorResult(r) ? undefined : decodeRawTransaction(raw)
+    if (decoded !== undefined && typeof raw === 'string')
+      this.#nonces.sent(decoded.from, decoded.nonce, raw)
+    return [r]
+  }
+
   /** Reads of a transaction flow we track: stay with the replica that got the transaction. */
   #senderBound(p: JsonRpcPayload): string | undefined {
+    const nonceRead = countRead(p)
+    if (nonceRead !== undefined) return this.#pending.endpointOf(nonceRead.sender)
     const params = Array.isArray(p.params) ? p.params : []
-    if (
-      p.method === 'eth_getTransactionCount' &&
-      params[1] === 'pending' &&
-      typeof params[0] === 'string'
-    ) {
-      return this.#pending.endpointOf(params[0])
-    }
     if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
       return this.#pending.get(params[0])?.endpointId
     }
@@ -121,11 +153,12 @@ export class RpcRouter {
     bound: string | undefined,
   ): Promise<JsonRpcResult[]> {
     const affinity = bound ?? scope.affinity
+    const startedAt = Date.now()
     return this.#rpc.execute(
       async (endpoint, ctx) => {
         const results = await this.#rpc.post(endpoint, payloads, ctx)
         scope.served?.(endpoint.id)
-        return this.#afterRead(endpoint, payloads, results, ctx)
+        return this.#afterRead(endpoint, payloads, results, ctx, startedAt)
       },
       {
         latest: true,
@@ -141,8 +174,8 @@ export class RpcRouter {
     payloads: readonly JsonRpcPayload[],
     results: JsonRpcResult[],
     ctx: AttemptContext,
+    startedAt: number,
   ): Promise<JsonRpcResult[]> {
-    const head = this.#rpc.head
     for (let i = 0; i < results.length; i++) {
       const r = results[i]
       const p = payloads[i]
@@ -152,13 +185,16 @@ export class RpcRouter {
         const n = quantity(r.result)
         if (n === undefined) continue
         this.#rpc.set.reportSuccess(endpoint.id, { height: n })
-        results[i] = { id: r.id, result: `0x${head.clamp(n).toString(16)}` }
+        // Held back around a filter poll: ethers would never poll the filter for it.
+        const answer = this.#rpc.head.answer(n, this.#filters.holdsRead(startedAt))
+        results[i] = { id: r.id, result: `0x${answer.toString(16)}` }
       } else if (p.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string') {
         const receipt = r.result as { blockNumber?: unknown } | null
         const tracked = this.#pending.get(params[0])
         if (receipt !== null) {
           const n = quantity(receipt.blockNumber)
           if (n !== undefined) this.#rpc.noteBlock(endpoint, n)
+          if (tracked !== undefined) this.#nonces.mined(tracked.from, tracked.nonce)
           this.#pending.mined(params[0])
         } else if (
           tracked !== undefined &&
@@ -167,27 +203,38 @@ export class RpcRouter {
         ) {
           await this.#reconcile(endpoint, tracked.from, ctx.signal)
         }
-      } else if (
-        p.method === 'eth_getTransactionCount' &&
-        params[1] === 'pending' &&
-        typeof params[0] === 'string'
-      ) {
-        const sender = params[0]
-        const bound = this.#pending.endpointOf(sender)
-        if (
-          bound !== undefined &&
-          bound !== endpoint.id &&
-          this.#pending.unmined(sender).length > 0
-        ) {
-          await this.#reconcile(endpoint, sender, ctx.signal)
-          results[i] = {
-            id: r.id,
-            result: await this.#rpc.call(endpoint, p.method, params, ctx.signal),
-          }
-        }
+      } else {
+        const read = countRead(p)
+        if (read !== undefined) results[i] = await this.#countAfterRead(endpoint, p, read, r, ctx)
       }
     }
     return results
+  }
+
+  /**
+   * A sender's transaction count: the replica first gets the sender's unmined transactions it
+   * lacks (then is asked again), and the answer never goes below the nonce floor (a replica
+   * that has not seen the sender's last transaction yet would make ethers re-use a nonce).
+   */
+  async #countAfterRead(
+    endpoint: Endpoint,
+    p: JsonRpcPayload,
+    { sender, tag }: CountRead,
+    r: JsonRpcResult & { result: unknown },
+    ctx: AttemptContext,
+  ): Promise<JsonRpcResult> {
+    let count = r.result
+    const bound = this.#pending.endpointOf(sender)
+    if (
+      tag === 'pending' &&
+      bound !== undefined &&
+      bound !== endpoint.id &&
+      this.#pending.unmined(sender).length > 0
+    ) {
+      await this.#reconcile(endpoint, sender, ctx.signal)
+      count = await this.#rpc.call(endpoint, p.method, p.params as unknown[], ctx.signal)
+    }
+    return { id: r.id, result: this.#nonces.apply(sender, tag, count) }
   }
 
   /**
@@ -231,6 +278,20 @@ export class RpcRouter {
       },
     )
   }
+}
+
+/** An eth_getTransactionCount at 'pending' or 'latest' (the tags a nonce is read at). */
+interface CountRead {
+  sender: string
+  tag: 'pending' | 'latest'
+}
+function countRead(p: JsonRpcPayload): CountRead | undefined {
+  if (p.method !== 'eth_getTransactionCount' || !Array.isArray(p.params)) return undefined
+  const [sender, tag] = p.params as unknown[]
+  if (typeof sender !== 'string') return undefined
+  // No tag is 'latest' for geth.
+  if (tag === undefined) return { sender, tag: 'latest' }
+  return tag === 'pending' || tag === 'latest' ? { sender, tag } : undefined
 }
 
 /** A failed part of a mixed batch, as a JSON-RPC error answer carrying our error's code. */

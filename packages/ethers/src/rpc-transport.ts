@@ -19,6 +19,10 @@ import {
 } from './json-rpc.js'
 import { RpcErrorResponse } from './transport-errors.js'
 
+// Blocks a replica may trail the head and still take writes first: propagation in flight, and
+// known heights trail by a probe period (a tighter bound would move writes between replicas).
+const WRITE_LAG_BLOCKS = 2
+
 /** Execute options plus the freshness rules. */
 export interface RouteOptions extends ExecuteOptions {
   /** Prefer replicas at the highest head; fall back to lagging ones only when none answers. */
@@ -149,10 +153,14 @@ export class RpcTransport {
     if (latest !== true) return this.set.execute(op, base)
     const minHeight = this.head.high
     const tiers: ExecuteOptions[] = []
-    // Writes skip the minHeight tier: known heights trail by a probe period, and moving writes
-    // to whichever replica looks highest would make two writers. They stay with the writer
-    // replica unless it lags more than maxLag.
+    // Writes do not need the very highest replica: known heights trail by a probe period, and
+    // moving writes to whichever replica looks highest would make two writers. But one clearly
+    // behind the head (a lagging or paused-then-resumed writer) would queue a transaction on a
+    // stale state or mine it on a fork of its own: writes first go to replicas within
+    // WRITE_LAG_BLOCKS of the head, then to any not lagging more than maxLag.
     if (minHeight !== undefined && write !== true) tiers.push({ ...base, fresh: true, minHeight })
+    if (minHeight !== undefined && write === true)
+      tiers.push({ ...base, fresh: true, minHeight: Math.max(0, minHeight - WRITE_LAG_BLOCKS) })
     tiers.push({ ...base, fresh: true })
     if (write !== true) tiers.push(base)
     let first: unknown

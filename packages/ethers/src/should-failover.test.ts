@@ -5,6 +5,7 @@ import {
   ChainMismatchError,
   HttpStatusError,
   InvalidResponseError,
+  ReplicaBehindError,
   RpcErrorResponse,
   TransportError,
 } from './transport-errors.js'
@@ -15,6 +16,11 @@ describe('shouldFailover', () => {
   it.each([
     ['a refused connection', new TransportError('ECONNREFUSED', { sent: false }), 'unsent'],
     ['a wrong chain checked before sending', new ChainMismatchError(1n, 2n), 'unsent'],
+    [
+      "a replica lacking the sender's earlier transactions",
+      new ReplicaBehindError('0xa', 5, 3),
+      'unsent',
+    ],
     ['a reset after sending', new TransportError('ECONNRESET', { sent: true }), 'retryable'],
     ['HTTP 500', new HttpStatusError(500, ''), 'retryable'],
     ['HTTP 429', new HttpStatusError(429, ''), 'retryable'],

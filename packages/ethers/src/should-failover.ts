@@ -3,6 +3,7 @@ import {
   ChainMismatchError,
   HttpStatusError,
   InvalidResponseError,
+  ReplicaBehindError,
   RpcErrorResponse,
   TransportError,
 } from './transport-errors.js'
@@ -22,7 +23,8 @@ const RETRYABLE_RPC_MESSAGE =
  * Whether a failed attempt moves to another replica (the default of the `shouldFailover` option;
  * replace it to change the rule).
  * - transport failures: `unsent` when the request provably never left (refused connection,
- *   wrong chain checked before sending), else `retryable`;
+ *   wrong chain checked before sending, a replica lacking the sender's earlier transactions),
+ *   else `retryable`;
  * - HTTP 4xx/5xx, HTML, invalid JSON, a wrong id: `retryable`;
  * - a JSON-RPC error answer: `fatal` (ethers maps it: CALL_EXCEPTION, INSUFFICIENT_FUNDS …),
  *   except rate limits and "header not found"/"missing trie node" (a lagging or pruned replica),
@@ -30,7 +32,7 @@ const RETRYABLE_RPC_MESSAGE =
  */
 export function shouldFailover(error: unknown, _ctx: FailoverContext): FailureKind {
   if (error instanceof TransportError) return error.sent ? 'retryable' : 'unsent'
-  if (error instanceof ChainMismatchError) return 'unsent'
+  if (error instanceof ChainMismatchError || error instanceof ReplicaBehindError) return 'unsent'
   if (error instanceof HttpStatusError || error instanceof InvalidResponseError) return 'retryable'
   if (error instanceof RpcErrorResponse) {
     if (RETRYABLE_RPC_CODES.has(error.rpcCode)) return 'retryable'

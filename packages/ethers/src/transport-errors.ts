@@ -66,3 +66,25 @@ export class RpcErrorResponse extends SteadfastError {
     this.method = method
   }
 }
+
+/**
+ * A replica lacks a sender's earlier transactions (its pending count is below the nonce of the
+ * transaction to send) and they could neither arrive by propagation in time nor be re-sent from
+ * what this provider holds. Thrown before sending, so the write moves to another replica.
+ */
+export class ReplicaBehindError extends SteadfastError {
+  readonly sender: string
+  readonly nonce: number
+  readonly replicaCount: number
+
+  constructor(sender: string, nonce: number, replicaCount: number, args: SteadfastErrorArgs = {}) {
+    super(
+      'REPLICA_BEHIND',
+      `has ${replicaCount} transactions of ${sender}, nonce ${nonce} sent`,
+      args,
+    )
+    this.sender = sender
+    this.nonce = nonce
+    this.replicaCount = replicaCount
+  }
+}
