@@ -24,6 +24,10 @@ export interface CallContext {
   stickyId(): string
   readonly shouldFailover: ShouldFailover
   readonly idleTimeoutMs: number
+  /** Slowest average byte rate a stream's node may keep (0: not checked), in bytes/s. */
+  readonly minBytesPerSecond: number
+  /** Overall deadline of a stream call unless its `timeout` says otherwise, in ms. */
+  readonly streamDeadlineMs: number
   readonly maxResumes: number
   readonly maxReplayBytes: number
   /** Verify `cat` of a bare CID up to this many bytes (0: off). */
@@ -140,6 +144,9 @@ export function streamCall(ctx: CallContext, path: string, rule: KuboCallRule): 
       call: path,
       mode: rule.stream ?? 'none',
       idleTimeoutMs: ctx.idleTimeoutMs,
+      minBytesPerSecond: ctx.minBytesPerSecond,
+      // kubo-rpc-client's `timeout` bounds the whole request: for a stream, every byte of it.
+      deadlineMs: parseTimeout(opts.timeout) ?? ctx.streamDeadlineMs,
       maxResumes: ctx.maxResumes,
       classify: (error, endpoint) => ctx.shouldFailover(error, { endpoint, attempt: 0 }),
       scrub: scrubError,
