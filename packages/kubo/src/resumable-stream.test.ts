@@ -170,4 +170,26 @@ describe('resumableStream', () => {
     expect(await read(s)).toBe(DATA.toString())
     expect(opened).toEqual(['a@0', 'a@8', 'a@16', 'a@24'])
   })
+
+  it('behavior: a content read tries a node the set ejected before failing, as its only holder', async () => {
+    const opened: string[] = []
+    const s = spec('offset', opened, {
+      lastResort: true,
+      open: (ep, _signal, delivered) =>
+        (async function* () {
+          opened.push(ep.id)
+          // 'b' has not the content (an offline node would hang until the attempt timeout).
+          if (ep.id === 'b')
+            throw new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } })
+          yield new Uint8Array(DATA.subarray(delivered))
+        })(),
+    })
+    for (let i = 0; i < 5; i++) set.reportFailure('a', new Error('was down'))
+    expect(set.status().find((e) => e.id === 'a')?.state).toBe('ejected')
+    expect(await read(s)).toBe(DATA.toString())
+    expect(opened.at(-1)).toBe('a')
+    await expect(read({ ...s, lastResort: false })).rejects.toMatchObject({
+      code: 'ENDPOINTS_EXHAUSTED',
+    })
+  })
 })

@@ -1,5 +1,6 @@
 import {
   AbortedError,
+  type AttemptContext,
   DeadlineExceededError,
   type Endpoint,
   type EndpointSet,
@@ -10,6 +11,7 @@ import {
 import type { ResumeMode } from './call-rules.js'
 import { MAX_TIMER_MS } from './check-kubo-options.js'
 import { StreamInterruptedError } from './errors/kubo-errors.js'
+import { withLastResort } from './last-resort.js'
 import { StreamIdleTimeout, StreamTooSlow, StreamWatch } from './stream-watch.js'
 
 /** What one streaming call needs from the failover client. */
@@ -33,6 +35,8 @@ export interface StreamCall<T> {
   readonly minBytesPerSecond?: number
   /** Overall deadline of the call (open, reads and resumes), in ms. Absent: none. */
   readonly deadlineMs?: number
+  /** A content read: before failing to open, try the nodes the set holds back (`withLastResort`). */
+  readonly lastResort?: boolean
   /** How many times a broken stream may move to another node. */
   readonly maxResumes: number
   readonly classify: (error: unknown, endpoint: Endpoint) => FailureKind
@@ -224,24 +228,30 @@ async function openOn<T>(
   exclude: readonly string[],
   signal: AbortSignal,
 ): Promise<Opened<T>> {
-  return set.execute(
-    async (endpoint, ctx) => {
-      const controller = new AbortController()
-      const unlinkAttempt = link(ctx.signal, controller)
-      try {
-        const iterator = spec
-          .open(endpoint, controller.signal, deliveredBytes)
-          [Symbol.asyncIterator]()
-        const first = await iterator.next()
-        return { endpoint, iterator, first, controller }
-      } catch (err) {
-        controller.abort()
-        throw spec.scrub ? spec.scrub(err, endpoint) : err
-      } finally {
-        // The stream outlives the attempt: only its life (signal, deadline) and watch end it now.
-        unlinkAttempt()
-      }
-    },
-    { ...spec.execute, signal, hedge: false, ...(exclude.length > 0 ? { exclude } : {}) },
-  )
+  const op = async (endpoint: Endpoint, ctx: AttemptContext): Promise<Opened<T>> => {
+    const controller = new AbortController()
+    const unlinkAttempt = link(ctx.signal, controller)
+    try {
+      const iterator = spec
+        .open(endpoint, controller.signal, deliveredBytes)
+        [Symbol.asyncIterator]()
+      const first = await iterator.next()
+      return { endpoint, iterator, first, controller }
+    } catch (err) {
+      controller.abort()
+      throw spec.scrub ? spec.scrub(err, endpoint) : err
+    } finally {
+      // The stream outlives the attempt: only its life (signal, deadline) and watch end it now.
+      unlinkAttempt()
+    }
+  }
+  const options = {
+    ...spec.execute,
+    signal,
+    hedge: false,
+    ...(exclude.length > 0 ? { exclude } : {}),
+  }
+  return spec.lastResort
+    ? withLastResort(set, (o) => set.execute(op, o), options)
+    : set.execute(op, options)
 }
