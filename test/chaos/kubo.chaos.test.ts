@@ -86,6 +86,14 @@ async function cat(ipfs: ReturnType<typeof connect>, cid: string): Promise<Buffe
   return Buffer.concat(chunks)
 }
 
+/**
+ * Offline js-ipfs nodes share no blocks: an add lives on the node that took it, and a `cat` sent
+ * to another node hangs until the attempt timeout (3 s) before moving on. Under roundRobin and
+ * the other spreading policies most read-backs pay that once or twice, so long mode's 30 adds
+ * need more than CI's 120 s per cell (read-back alone takes 60 to 100 s there).
+ */
+const CELL_TIMEOUT_MS = LONG ? 400_000 : 120_000
+
 /** CI keeps the kubo matrix short: every fault under priority, three under the other policies. */
 const cells = (policy: ChaosPolicy) =>
   LONG || policy === 'priority'
@@ -95,7 +103,7 @@ const cells = (policy: ChaosPolicy) =>
 describe.each(POLICIES)('chaos kubo × %s', (policy) => {
   it.each(cells(policy))(
     'behavior: under load, first node %s: adds readable back, same CID, cat byte-exact, no failed call',
-    { timeout: 120_000, retry: retries(2) },
+    { timeout: CELL_TIMEOUT_MS, retry: retries(2) },
     async (_name, fault) => {
       const ipfs = connect(policy)
       const failures: string[] = []

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createFailoverKubo } from '@steadfast/kubo'
+import { createFailoverKubo, type FailoverKuboOptions } from '@steadfast/kubo'
 import { type IpfsNodeSet, startIpfsNodeSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { flush, tally } from '../chaos/support/figures.js'
@@ -31,28 +31,39 @@ beforeEach(async () => {
   await Promise.all(set.nodes.map((n) => n.proxy.setMode({ kind: 'pass' })))
 })
 
-function client(urls: readonly string[]) {
+/** Overall stream deadline of the slow-loris tests: a stream must settle before it. */
+const STREAM_DEADLINE_MS = 20_000
+/** A slow-loris node: about 400 bytes/s, far below the 1 KiB/s minimum (a 1 MiB cat: 45 min). */
+const TRICKLE = { kind: 'slow', delayMs: 0, bytesPerSecond: 400 } as const
+
+function client(urls: readonly string[], extra: Partial<FailoverKuboOptions> = {}) {
   return createFailoverKubo({
     endpoints: [...urls],
     attemptTimeoutMs: 3000,
     deadlineMs: 15_000,
     streamIdleTimeoutMs: 3000,
     health: { intervalMs: 500, timeoutMs: 2000 },
+    ...extra,
   })
 }
-async function catAll(ipfs: ReturnType<typeof client>): Promise<Buffer> {
+async function catAll(
+  ipfs: ReturnType<typeof client>,
+  options?: Parameters<ReturnType<typeof client>['cat']>[1],
+): Promise<Buffer> {
   const chunks: Uint8Array[] = []
-  for await (const chunk of ipfs.cat(cid)) chunks.push(chunk)
+  for await (const chunk of ipfs.cat(cid, options)) chunks.push(chunk)
   return Buffer.concat(chunks)
 }
-const settle = <T>(p: Promise<T>) =>
+const settle = <T>(p: Promise<T>, ms = SETTLE_MS) =>
   Promise.race([
     p.then(
       (v) => v as T | unknown,
       (e: unknown) => e,
     ),
-    sleep(SETTLE_MS, 'pending' as const, { ref: false }),
+    sleep(ms, 'pending' as const, { ref: false }),
   ])
+/** Settles before the stream deadline plus a margin for a loaded machine, or says 'pending'. */
+const beforeDeadline = <T>(p: Promise<T>) => settle(p, STREAM_DEADLINE_MS + 10_000)
 
 type Answer = (res: ServerResponse) => void
 /**
@@ -82,9 +93,10 @@ const hostileHttp: Array<[string, Answer]> = [
 ]
 
 describe('hostile IPFS answers (kubo)', () => {
-  // Two cut sizes per file: a third cut-then-resume client in the same process fails its first
-  // cat at once with NoEndpointAvailableError ("2 … filtered out"), reported to the lead.
-  it.each([20_000, 300_000])(
+  // Three cut-then-resume clients in one process (bug 12): the third one's first probe used to
+  // reuse a keep-alive socket an earlier client left in fetch's process-wide pool (closed by the
+  // proxy's mode change), marked the healthy node unhealthy, and its resume found no node.
+  it.each([20_000, 300_000, 100_000])(
     'behavior: a cat stream cut after %i bytes resumes on the other node, every byte once',
     async (afterBytes) => {
       const ipfs = client(set.urls)
@@ -122,12 +134,59 @@ describe('hostile IPFS answers (kubo)', () => {
       try {
         const id = await settle(ipfs.id())
         expect((id as { id?: unknown }).id, String(id)).toBeDefined()
-        // Not cat: a trickling node feeds a cat stream forever (bytes keep the idle timeout
-        // from firing and streams have no overall deadline), reported to the lead.
         tally('hostileAnswers')
       } finally {
         await ipfs.failover.close()
         await bad.close()
+      }
+    },
+  )
+
+  it('behavior: a cat from a slow-loris node is abandoned and resumes on the other node, every byte once', async () => {
+    const ipfs = client(set.urls, { streamDeadlineMs: STREAM_DEADLINE_MS })
+    try {
+      await set.nodes[0]!.proxy.setMode(TRICKLE)
+      const got = await beforeDeadline(catAll(ipfs))
+      expect(Buffer.isBuffer(got), String(got)).toBe(true)
+      expect((got as Buffer).equals(CONTENT)).toBe(true)
+      tally('hostileAnswers')
+    } finally {
+      await ipfs.failover.close()
+    }
+  })
+
+  it('error: every node a slow-loris: cat fails with a typed error before its deadline', async () => {
+    const ipfs = client(set.urls, { streamDeadlineMs: STREAM_DEADLINE_MS, maxResumes: 2 })
+    try {
+      await Promise.all(set.nodes.map((n) => n.proxy.setMode(TRICKLE)))
+      const error = await beforeDeadline(catAll(ipfs))
+      expect(error).toBeInstanceOf(Error)
+      expect((error as { code?: string }).code, String(error)).toMatch(/^[A-Z_]+$/)
+      tally('hostileAnswers')
+    } finally {
+      await ipfs.failover.close()
+    }
+  })
+
+  // The minimum rate off: only the overall deadline (the option, or the call's `timeout`) or the
+  // caller's signal can end a trickling stream.
+  it.each([
+    ['streamDeadlineMs', 'DEADLINE_EXCEEDED', { streamDeadlineMs: 4000 }, undefined],
+    ["the call's timeout", 'DEADLINE_EXCEEDED', {}, { timeout: '4s' }],
+    ["the caller's signal", 'ABORTED', {}, 'signal'],
+  ] as const)(
+    'error: a trickling cat ends at %s with %s',
+    async (_name, code, extra, callOptions) => {
+      const ipfs = client([set.urls[0]!], { streamMinBytesPerSecond: 0, ...extra })
+      try {
+        await set.nodes[0]!.proxy.setMode(TRICKLE)
+        const options =
+          callOptions === 'signal' ? { signal: AbortSignal.timeout(4000) } : callOptions
+        const error = await beforeDeadline(catAll(ipfs, options))
+        expect((error as { code?: string }).code, String(error)).toBe(code)
+        tally('hostileAnswers')
+      } finally {
+        await ipfs.failover.close()
       }
     },
   )

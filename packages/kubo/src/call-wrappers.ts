@@ -1,4 +1,5 @@
 import {
+  type AttemptContext,
   type Endpoint,
   type EndpointSet,
   type ExecuteOptions,
@@ -8,6 +9,7 @@ import {
 import type { KuboRPCClient } from 'kubo-rpc-client'
 import type { KuboCallRule } from './call-rules.js'
 import { InputNotReplayableError, StickyEndpointUnavailableError } from './errors/kubo-errors.js'
+import { withLastResort } from './last-resort.js'
 import { replayableInput } from './replayable-input.js'
 import { resumableStream } from './resumable-stream.js'
 import { scrubError } from './scrub-error.js'
@@ -24,6 +26,10 @@ export interface CallContext {
   stickyId(): string
   readonly shouldFailover: ShouldFailover
   readonly idleTimeoutMs: number
+  /** Slowest average byte rate a stream's node may keep (0: not checked), in bytes/s. */
+  readonly minBytesPerSecond: number
+  /** Overall deadline of a stream call unless its `timeout` says otherwise, in ms. */
+  readonly streamDeadlineMs: number
   readonly maxResumes: number
   readonly maxReplayBytes: number
   /** Verify `cat` of a bare CID up to this many bytes (0: off). */
@@ -110,7 +116,7 @@ export function promiseCall(ctx: CallContext, path: string, rule: KuboCallRule):
     let attempts = 0
     let lastError: unknown
     try {
-      return await ctx.set.execute(async (endpoint, attempt) => {
+      const op = async (endpoint: Endpoint, attempt: AttemptContext) => {
         if (attempts++ > 0 && input?.overflowed)
           throw new InputNotReplayableError(path, ctx.maxReplayBytes, lastError)
         try {
@@ -121,7 +127,10 @@ export function promiseCall(ctx: CallContext, path: string, rule: KuboCallRule):
           lastError = scrubError(err, endpoint)
           throw lastError
         }
-      }, exec)
+      }
+      return rule.kind === 'read'
+        ? await withLastResort(ctx.set, (o) => ctx.set.execute(op, o), exec)
+        : await ctx.set.execute(op, exec)
     } catch (err) {
       throw rule.kind === 'sticky' ? stickyError(ctx, path, err) : err
     }
@@ -140,6 +149,10 @@ export function streamCall(ctx: CallContext, path: string, rule: KuboCallRule): 
       call: path,
       mode: rule.stream ?? 'none',
       idleTimeoutMs: ctx.idleTimeoutMs,
+      minBytesPerSecond: ctx.minBytesPerSecond,
+      lastResort: rule.kind === 'read',
+      // kubo-rpc-client's `timeout` bounds the whole request: for a stream, every byte of it.
+      deadlineMs: parseTimeout(opts.timeout) ?? ctx.streamDeadlineMs,
       maxResumes: ctx.maxResumes,
       classify: (error, endpoint) => ctx.shouldFailover(error, { endpoint, attempt: 0 }),
       scrub: scrubError,

@@ -8,6 +8,7 @@ import {
 import { create as createKubo, type KuboRPCClient } from 'kubo-rpc-client'
 import { buildCalls } from './build-calls.js'
 import type { CallContext } from './call-wrappers.js'
+import { checkKuboOptions } from './check-kubo-options.js'
 import { endpointTarget } from './endpoint-target.js'
 import { InputNotReplayableError } from './errors/kubo-errors.js'
 import type { FailoverKubo, FailoverKuboOptions } from './failover-kubo-options.js'
@@ -22,12 +23,13 @@ import { ResilientSubscriptions } from './resilient-subscriptions.js'
  * stays on one node). Every call gets a real per-attempt timeout and honours `signal`.
  */
 export function createFailoverKubo(options: FailoverKuboOptions): FailoverKubo {
+  const settings = checkKuboOptions(options)
   const userShould: ShouldFailover = options.shouldFailover ?? kuboShouldFailover
   const shouldFailover: ShouldFailover = (error, ctx) =>
     error instanceof InputNotReplayableError ? 'fatal' : userShould(error, ctx)
-  const ownsSet = options.set === undefined
+  const ownsSet = settings.set === undefined
   const set: EndpointSet =
-    options.set ??
+    settings.set ??
     createEndpointSet({
       ...withoutKuboOptions(options),
       shouldFailover,
@@ -56,7 +58,7 @@ export function createFailoverKubo(options: FailoverKuboOptions): FailoverKubo {
     set,
     clientFor,
     (gap) => options.onSubscriptionGap?.(gap),
-    options.resubscribeRetryMs ?? 1_000,
+    settings.resubscribeRetryMs,
   )
 
   const ctx: CallContext = {
@@ -67,10 +69,12 @@ export function createFailoverKubo(options: FailoverKuboOptions): FailoverKubo {
       return sticky
     },
     shouldFailover,
-    idleTimeoutMs: options.streamIdleTimeoutMs ?? 15_000,
-    maxResumes: options.maxResumes ?? 5,
-    maxReplayBytes: options.maxReplayBytes ?? 64 * 1024 * 1024,
-    verifyCatBytes: verifyBytes(options.verifyCat),
+    idleTimeoutMs: settings.idleTimeoutMs,
+    minBytesPerSecond: settings.minBytesPerSecond,
+    streamDeadlineMs: settings.streamDeadlineMs,
+    maxResumes: settings.maxResumes,
+    maxReplayBytes: settings.maxReplayBytes,
+    verifyCatBytes: settings.verifyCatBytes,
   }
 
   const root = buildCalls(ctx, subs, () => clientFor(first))
@@ -102,11 +106,6 @@ export function createFailoverKubo(options: FailoverKuboOptions): FailoverKubo {
   return root as unknown as FailoverKubo
 }
 
-function verifyBytes(v: FailoverKuboOptions['verifyCat']): number {
-  if (v === undefined || v === false) return 0
-  return v === true ? 64 * 1024 * 1024 : v.maxBytes
-}
-
 function resolveSticky(set: EndpointSet, idOrUrl: string | undefined): string | undefined {
   if (idOrUrl === undefined) return undefined
   const ep = set.endpoints.find((e) => e.id === idOrUrl || e.url === idOrUrl)
@@ -120,6 +119,8 @@ function withoutKuboOptions(o: FailoverKuboOptions) {
     probe: _p,
     shouldFailover: _s,
     streamIdleTimeoutMs: _i,
+    streamMinBytesPerSecond: _mb,
+    streamDeadlineMs: _sd,
     maxResumes: _m,
     maxReplayBytes: _r,
     stickyEndpoint: _st,

@@ -15,9 +15,24 @@ export interface FailoverKuboOptions extends Omit<EndpointSetOptions, 'probe' | 
   shouldFailover?: ShouldFailover
   /**
    * Longest silence between two chunks of a stream (`cat`, `get`, `ls`…) before its node is given
-   * up on and the stream resumes elsewhere, in ms. @default 15_000
+   * up on and the stream resumes elsewhere, in ms; also the window over which
+   * `streamMinBytesPerSecond` is averaged. Time the caller holds a chunk does not count.
+   * @default 15_000
    */
   streamIdleTimeoutMs?: number
+  /**
+   * Slowest average rate a node may feed a byte stream (`cat`, `get`, `dag.export`), in bytes/s,
+   * over each `streamIdleTimeoutMs` spent waiting for it: a slower (trickling) node is given up on
+   * and the stream resumes elsewhere from the bytes already delivered. `0`: not checked.
+   * @default 1024
+   */
+  streamMinBytesPerSecond?: number
+  /**
+   * Overall deadline of a stream call (opening, reading and every resume), in ms; past it the
+   * stream throws `DeadlineExceededError` (`DEADLINE_EXCEEDED`). A call's own `timeout` option
+   * replaces it for that call. `Infinity`: none. @default 3_600_000 (1 hour)
+   */
+  streamDeadlineMs?: number
   /** How many times one stream may resume on another node. @default 5 */
   maxResumes?: number
   /**

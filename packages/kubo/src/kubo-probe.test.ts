@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net'
 import { createEndpointSet, type Endpoint, type EndpointInput } from '@steadfast/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { envHeaders, type KuboTarget, startKuboTarget } from './fixtures/kubo-target.js'
@@ -90,4 +91,66 @@ describe('kuboProbe and endpoint credentials (against one js-ipfs node)', () => 
       }
     },
   )
+})
+
+describe('kuboProbe and dead pooled connections (bug 12)', () => {
+  /**
+   * Answers `version` once per connection, keeping it alive; the next request on that same
+   * connection closes it unanswered, as a node (or a proxy) that closed the idle socket just as
+   * the client reused it. With `resetAll`, every request is closed unanswered.
+   */
+  async function staleServer() {
+    const state = { resetAll: false, connections: 0, closedOnReuse: 0 }
+    const sockets = new Set<Socket>()
+    const server = createServer((socket) => {
+      state.connections++
+      sockets.add(socket)
+      let served = 0
+      socket.on('error', () => undefined)
+      socket.on('data', (chunk) => {
+        if (!chunk.includes('\r\n\r\n')) return
+        if (state.resetAll || served++ > 0) {
+          if (served > 1) state.closedOnReuse++
+          socket.destroy()
+          return
+        }
+        const body = '{"Version":"0.0.0-test"}'
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`,
+        )
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    const close = () => {
+      for (const socket of sockets) socket.destroy()
+      return new Promise((resolve) => server.close(resolve))
+    }
+    return { state, endpoint: endpointOf(`http://127.0.0.1:${port}`), close }
+  }
+
+  it('behavior: a probe whose pooled keep-alive socket was closed under it resends on a new connection', async () => {
+    const node = await staleServer()
+    try {
+      const probe = kuboProbe()
+      // fetch's process-wide pool reuses a socket the node answered once, which it then closes.
+      for (let i = 0; i < 4; i++)
+        expect(await probe(node.endpoint, AbortSignal.timeout(5_000))).toMatchObject({ ok: true })
+      expect(node.state.closedOnReuse).toBeGreaterThan(0)
+    } finally {
+      await node.close()
+    }
+  })
+
+  it('error: a node closing every connection unanswered still fails the probe', async () => {
+    const node = await staleServer()
+    node.state.resetAll = true
+    try {
+      expect(await kuboProbe()(node.endpoint, AbortSignal.timeout(5_000))).toMatchObject({
+        ok: false,
+      })
+    } finally {
+      await node.close()
+    }
+  })
 })

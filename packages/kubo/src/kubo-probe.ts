@@ -10,6 +10,19 @@ export interface KuboProbeOptions {
   maxRepoSizeBytes?: number
 }
 
+/**
+ * Whether a fetch failed because its pooled keep-alive socket was already closed by the other
+ * side ("other side closed", a reset or EPIPE before any answer). `fetch` shares one connection
+ * pool per process: a socket left there by an earlier client (or a probe before a node restart,
+ * a proxy's idle close) may be dead when reused, which says nothing about the node.
+ */
+function staleSocket(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE'
+}
+
+const STALE_RETRIES = 2
+
 /** POSTs one Kubo RPC command (the API takes POST only) and parses its JSON answer. */
 async function rpc(
   endpoint: Endpoint,
@@ -19,11 +32,17 @@ async function rpc(
   const target = endpointTarget(endpoint)
   const base = target.url.replace(/\/+$/, '')
   const prefix = /\/api\/v0$/.test(base) ? base : `${base}/api/v0`
-  const response = await fetch(`${prefix}/${command}`, {
-    method: 'POST',
-    headers: target.headers,
-    signal,
-  })
+  const send = () =>
+    fetch(`${prefix}/${command}`, { method: 'POST', headers: target.headers, signal })
+  // A read-only command: resent when the pooled socket was dead (the pool may hold a few; a node
+  // resetting every connection still fails after STALE_RETRIES resends).
+  let response: Response | undefined
+  for (let retries = 0; response === undefined; retries++) {
+    response = await send().catch((err: unknown) => {
+      if (signal.aborted || retries >= STALE_RETRIES || !staleSocket(err)) throw err
+      return undefined
+    })
+  }
   const text = await response.text()
   if (!response.ok) throw new Error(`${command} answered HTTP ${response.status}`)
   return JSON.parse(text) as Record<string, unknown>
