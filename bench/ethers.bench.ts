@@ -2,6 +2,10 @@
  * @steadfast/ethers on the testkit's EVM replica set (3 ganache replicas behind fault proxies):
  * - healthy overhead of FailoverProvider against plain JsonRpcProvider on the same node, with the
  *   same ethers batching settings (ratio of mean latency);
+ * - write throughput: concurrent senders of plain transfers (each awaits its send, not its
+ *   receipt) through FailoverProvider and JsonRpcProvider on the same node (ratio of sends/s);
+ *   FailoverProvider sends raw transactions one at a time and checks the replica holds each
+ *   sender's previous one first, which this row prices;
  * - per fault on the primary (kill, hang, HTTP 500), under a steady read load: recovery time
  *   (longest stretch without a successful call), failed calls and p99 — FailoverProvider, ethers
  *   FallbackProvider and viem `fallback` side by side, in the same run.
@@ -12,6 +16,8 @@ import {
   FetchRequest,
   JsonRpcProvider,
   Network,
+  type Provider,
+  Wallet,
 } from '../packages/ethers/node_modules/ethers/lib.esm/index.js'
 import {
   createPublicClient,
@@ -261,11 +267,71 @@ async function faults(ctx: BenchContext, set: EvmReplicaSet, address: string) {
   ctx.table(`ethers: fault on the primary for ${window} ms under 4 concurrent readers (ms)`, rows)
 }
 
+async function writes(ctx: BenchContext, set: EvmReplicaSet) {
+  const senders = set.accounts.slice(1, 5)
+  const perSender = ctx.quick ? 10 : 30
+  const sink = set.accounts[9]!.address
+  const rounds = ctx.quick ? 2 : 3
+  const candidates: { name: string; make: () => { provider: Provider; close(): void } }[] = [
+    {
+      name: 'JsonRpcProvider',
+      make: () => {
+        const p = plain(set.urls[0]!)
+        return { provider: p, close: () => p.destroy() }
+      },
+    },
+    {
+      name: 'FailoverProvider',
+      make: () => {
+        const p = new FailoverProvider([...set.urls], 1337, {
+          ...ethersOptions,
+          attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+        })
+        return { provider: p, close: () => p.destroy() }
+      },
+    },
+  ]
+  const rates = candidates.map(() => [] as number[])
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, c] of candidates.entries()) {
+      const { provider, close } = c.make()
+      await provider.getBlockNumber() // warm-up
+      const started = performance.now()
+      await Promise.all(
+        senders.map(async (account) => {
+          const wallet = new Wallet(account.privateKey, provider)
+          let nonce = await provider.getTransactionCount(wallet.address, 'pending')
+          for (let k = 0; k < perSender; k++)
+            await wallet.sendTransaction({ to: sink, value: 1n, nonce: nonce++, gasLimit: 21_000n })
+        }),
+      )
+      rates[i]!.push((senders.length * perSender * 1000) / (performance.now() - started))
+      close()
+      await set.sync()
+    }
+  }
+  const med = (xs: number[]) => quantile(xs, 0.5)
+  const rows: Record<string, string | number>[] = candidates.map((c, i) => ({
+    client: c.name,
+    senders: senders.length,
+    sends: senders.length * perSender,
+    sendsPerSecond: med(rates[i]!).toFixed(1),
+  }))
+  rows.push({
+    client: 'ratio Failover / JsonRpc (sends/s)',
+    senders: senders.length,
+    sends: '-',
+    sendsPerSecond: (med(rates[1]!) / med(rates[0]!)).toFixed(2),
+  })
+  ctx.table('ethers: write throughput, concurrent senders, same node (each awaits its send)', rows)
+}
+
 export default async function run(ctx: BenchContext): Promise<void> {
   const set = await startEvmReplicaSet({ replicas: 3, chainId: 1337 })
   try {
     const address = set.accounts[0]!.address
     await healthy(ctx, set, address)
+    await writes(ctx, set)
     await faults(ctx, set, address)
   } finally {
     await set.close()

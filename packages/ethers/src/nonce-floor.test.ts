@@ -73,4 +73,17 @@ describe('NonceFloor', () => {
     expect(floor.raw(A, 0)).toBeUndefined()
     expect(floor.raw(A, 100)).toBe('0xraw100')
   })
+
+  it('behavior: knows which replica accepted the last transaction of a sender, and only the last', () => {
+    const floor = new NonceFloor()
+    floor.sent(A, 0, '0xraw0', 'r1')
+    expect(floor.acceptedBy(A, 0)).toBe('r1')
+    expect(floor.acceptedBy(A.toLowerCase(), 0)).toBe('r1')
+    floor.sent(A, 1, '0xraw1', 'r2')
+    expect(floor.acceptedBy(A, 1)).toBe('r2')
+    // Nonce 0's holder is no longer tracked: a catch-up must ask the replica.
+    expect(floor.acceptedBy(A, 0)).toBeUndefined()
+    floor.sent(A, 2, '0xraw2')
+    expect(floor.acceptedBy(A, 2)).toBeUndefined()
+  })
 })

@@ -14,6 +14,7 @@ export class NonceFloor {
   readonly #sent = new Map<string, Mark>()
   readonly #mined = new Map<string, Mark>()
   readonly #raws = new Map<string, Map<number, string>>()
+  readonly #holders = new Map<string, { nonce: number; endpointId: string }>()
   readonly #maxAgeMs: number
   readonly #now: () => number
 
@@ -26,9 +27,11 @@ export class NonceFloor {
     this.#now = now
   }
 
-  /** A replica accepted `from`'s transaction with `nonce` (signed `raw`). */
-  sent(from: string, nonce: number, raw?: string): void {
+  /** A replica (`endpointId`, when known) accepted `from`'s transaction with `nonce` (signed `raw`). */
+  sent(from: string, nonce: number, raw?: string, endpointId?: string): void {
     const now = this.#now()
+    if (endpointId !== undefined && Number.isSafeInteger(nonce))
+      this.#holders.set(from.toLowerCase(), { nonce, endpointId })
     for (const marks of [this.#sent, this.#mined]) {
       for (const [key, mark] of marks) {
         if (now - mark.at <= this.#maxAgeMs) continue
@@ -43,6 +46,12 @@ export class NonceFloor {
     raws.set(nonce, raw)
     for (const n of raws.keys()) if (n <= nonce - KEPT_RAWS) raws.delete(n)
     this.#raws.set(key, raws)
+  }
+
+  /** The replica that accepted `from`'s transaction with `nonce`, when it was the last one sent. */
+  acceptedBy(from: string, nonce: number): string | undefined {
+    const holder = this.#holders.get(from.toLowerCase())
+    return holder?.nonce === nonce ? holder.endpointId : undefined
   }
 
   /** The raw transaction `from` sent with `nonce`, when it is among the last ones kept. */

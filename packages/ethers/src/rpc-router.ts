@@ -132,7 +132,12 @@ export class RpcRouter {
     const raw = Array.isArray(p.params) ? p.params[0] : undefined
     const decoded = isErrorResult(r) ? undefined : decodeRawTransaction(raw)
     if (decoded !== undefined && typeof raw === 'string')
-      this.#nonces.sent(decoded.from, decoded.nonce, raw)
+      this.#nonces.sent(
+        decoded.from,
+        decoded.nonce,
+        raw,
+        this.#pending.get(decoded.hash)?.endpointId,
+      )
     return [r]
   }
 

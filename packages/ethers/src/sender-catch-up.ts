@@ -27,6 +27,13 @@ export async function catchUpSender(
 ): Promise<void> {
   const floor = history.floor(tx.from, 'pending')
   if (floor === undefined || floor < tx.nonce) return
+  // The replica that accepted the sender's previous transaction, still healthy, holds it: no
+  // round trip to ask (the common case: a sender's writes in turn to one writer).
+  if (
+    history.acceptedBy(tx.from, tx.nonce - 1) === endpoint.id &&
+    rpc.set.status().find((s) => s.id === endpoint.id)?.state === 'healthy'
+  )
+    return
   const count = () => pendingCount(rpc, endpoint, tx.from, signal)
   let have = await count()
   const until = Date.now() + graceMs
