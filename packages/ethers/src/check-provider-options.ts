@@ -83,7 +83,10 @@ export function checkEndpoints(endpoints: unknown): readonly FailoverEndpoint[] 
   endpoints.forEach((e: unknown, i) => {
     const path = `endpoints[${i}]`
     // JSON-RPC over HTTP only: a ws:// URL would get plain HTTP requests.
-    if (typeof e === 'string') return void checkUrl(path, e, HTTP)
+    if (typeof e === 'string') {
+      checkUrl(path, e, HTTP)
+      return
+    }
     if (!isRecord(e)) throw new ConfigError(path, e, 'must be a URL string or an object')
     checkUrl(`${path}.url`, e.url, HTTP)
     opt(e, 'tessera', (v) => checkUrl(`${path}.tessera`, v, HTTP))
