@@ -9,13 +9,13 @@ import {
   type Subscriber,
   type Subscription,
 } from 'ethers'
-import { type BlockCursor, BlockSubscriber } from './block-subscriber.js'
+import type { BlockCursor } from './block-subscriber.js'
 import { checkEndpoints, checkPinOptions, checkProviderOptions } from './check-provider-options.js'
 import { FailoverRuntime } from './failover-runtime.js'
+import { gapFreeSubscriber } from './gap-free-subscriber.js'
 import type { FailoverEndpoint, FailoverProviderOptions } from './options.js'
 import { splitOptions } from './options.js'
 import { PinnedProvider } from './pinned-provider.js'
-import { ReceiptSubscriber } from './receipt-subscriber.js'
 
 /**
  * A drop-in ethers v6 provider over JSON-RPC replicas: `new FailoverProvider([url1, url2, url3],
@@ -73,15 +73,10 @@ export class FailoverProvider extends JsonRpcProvider {
   /**
    * ethers' subscribers, except "block" (resumes where the last block subscription stopped,
    * so no block is skipped between listeners) and transaction hashes (the receipt is also
-   * polled on a timer, not only on new blocks): see {@link BlockSubscriber} and
-   * {@link ReceiptSubscriber}.
+   * polled on a timer, not only on new blocks): see `gapFreeSubscriber`.
    */
   override _getSubscriber(sub: Subscription): Subscriber {
-    if (sub.type === 'block')
-      return new BlockSubscriber(this, this.#blockCursor, this.pollingInterval)
-    if (sub.type === 'transaction')
-      return new ReceiptSubscriber(this, sub.hash, this.pollingInterval)
-    return super._getSubscriber(sub)
+    return gapFreeSubscriber(this, this.#blockCursor, sub) ?? super._getSubscriber(sub)
   }
 
   /** The core endpoint set (events, cordon/prefer, status). */

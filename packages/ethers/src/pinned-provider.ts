@@ -7,9 +7,9 @@ import {
   type Subscriber,
   type Subscription,
 } from 'ethers'
-import { type BlockCursor, BlockSubscriber } from './block-subscriber.js'
+import type { BlockCursor } from './block-subscriber.js'
 import type { FailoverRuntime } from './failover-runtime.js'
-import { ReceiptSubscriber } from './receipt-subscriber.js'
+import { gapFreeSubscriber } from './gap-free-subscriber.js'
 
 /**
  * A session of a FailoverProvider pinned to one replica (see `FailoverProvider.pin()`). It shares
@@ -54,11 +54,7 @@ export class PinnedProvider extends JsonRpcProvider {
 
   /** The parent's subscribers: no block skipped between ethers' listeners, receipts also polled on a timer. */
   override _getSubscriber(sub: Subscription): Subscriber {
-    if (sub.type === 'block')
-      return new BlockSubscriber(this, this.#blockCursor, this.pollingInterval)
-    if (sub.type === 'transaction')
-      return new ReceiptSubscriber(this, sub.hash, this.pollingInterval)
-    return super._getSubscriber(sub)
+    return gapFreeSubscriber(this, this.#blockCursor, sub) ?? super._getSubscriber(sub)
   }
 
   override destroy(): void {
