@@ -22,6 +22,7 @@ function expectClean(r: FlowResult) {
   expect(r.transfers).toBe(50)
   expect(r.missingEvents).toBe(0)
   expect(r.duplicateEvents).toBe(0)
+  expect(r.reorgedEvents).toBe(0)
   expect(r.consecutiveNonces).toBe(true)
   expect(r.exactBalances).toBe(true)
   expect(r.blockNumberWentBack).toBe(false)

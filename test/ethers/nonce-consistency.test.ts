@@ -136,6 +136,7 @@ describe.skipIf(external)('nonces across replicas', { timeout: 120_000 }, () => 
       expect(r.transfers).toBe(8)
       expect(r.missingEvents).toBe(0)
       expect(r.duplicateEvents).toBe(0)
+      expect(r.reorgedEvents).toBe(0)
       expect(r.consecutiveNonces).toBe(true)
       expect(r.exactBalances).toBe(true)
     },

@@ -43,6 +43,7 @@ function expectBroken(r: FlowResult) {
     !r.timedOut &&
     r.missingEvents === 0 &&
     r.duplicateEvents === 0 &&
+    r.reorgedEvents === 0 &&
     r.exactBalances
   expect(clean).toBe(false)
 }

@@ -17,8 +17,17 @@ export interface FlowResult {
   timedOut: boolean
   /** Transfers whose Transfer event never arrived. */
   missingEvents: number
-  /** Events delivered more than once. */
+  /**
+   * Events delivered more than once: the same log twice from one block, or twice from blocks
+   * still on the chain. A re-delivery after a reorg is not one (see `reorgedEvents`).
+   */
   duplicateEvents: number
+  /**
+   * Events first delivered from a block a reorg later removed, then again from the block that
+   * holds the transaction now: ethers' reorg semantics (a log is identified by blockHash and
+   * index; the removed one goes to its `drop-log` orphan subscription).
+   */
+  reorgedEvents: number
   /** Each wallet's nonces are consecutive, none repeated. */
   consecutiveNonces: boolean
   /** Every balance equals the sum of the transfers. */
@@ -73,6 +82,7 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
     timedOut: false,
     missingEvents: total,
     duplicateEvents: 0,
+    reorgedEvents: 0,
     consecutiveNonces: false,
     exactBalances: false,
     blockNumberWentBack: false,
@@ -82,7 +92,8 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
   const { abi, bytecode } = compileToken()
   const [deployer, a, b] = o.keys.map((k) => new Wallet(k, o.provider)) as [Wallet, Wallet, Wallet]
   const recipients = [Wallet.createRandom().address, Wallet.createRandom().address]
-  const seen = new Map<string, number>()
+  /** Deliveries per log (`transactionHash:index`): the hash of the block each came from. */
+  const seen = new Map<string, string[]>()
   let stopLoad = false
   let token: Contract | undefined
   const load = (async () => {
@@ -112,10 +123,10 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
           _from: string,
           _to: string,
           _value: bigint,
-          event: { log: { transactionHash: string; index: number } },
+          event: { log: { transactionHash: string; index: number; blockHash: string } },
         ) => {
           const key = `${event.log.transactionHash}:${event.log.index}`
-          seen.set(key, (seen.get(key) ?? 0) + 1)
+          seen.set(key, [...(seen.get(key) ?? []), event.log.blockHash])
         },
       ),
     )
@@ -169,7 +180,17 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
         console.log('MISSING', m.hash, r?.blockNumber, r?.blockHash)
       }
     }
-    result.duplicateEvents = [...seen.values()].filter((n) => n > 1).length
+    // A log delivered twice is a duplicate unless the earlier copy came from a block the chain
+    // no longer holds (a reorg: the transaction's receipt names another block now).
+    for (const [key, blocks] of seen) {
+      if (blocks.length < 2) continue
+      const receipt = await guard(o.provider.getTransactionReceipt(key.split(':')[0]!))
+      const canonical = blocks.filter((h) => h === receipt?.blockHash).length
+      const orphaned = blocks.length - canonical
+      if (canonical === 1 && orphaned > 0 && new Set(blocks).size === blocks.length)
+        result.reorgedEvents++
+      else result.duplicateEvents++
+    }
     result.consecutiveNonces = [0, 1].every((w) => {
       const nonces = sent
         .filter((s) => s.wallet === w)
