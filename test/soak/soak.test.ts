@@ -60,9 +60,9 @@ async function killCycles(signal: AbortSignal): Promise<number> {
 describe('soak: kill/restart cycles under load (ethers)', () => {
   it('behavior: nothing lost, heap and handles back to baseline, and close() lets the process exit', {
     timeout: DURATION_MS + 180_000,
-    // One retry in CI: a call intermittently never settles after a kill (reported, see
-    // docs/reliability.md); the child then reports "stuck". Long mode never retries.
-    retry: retries(1),
+    // No retry: the call that intermittently never settled after a kill was bug 1 (fixed, see
+    // docs/reliability.md). STEADFAST_CHAOS_RETRIES=n retries, for a local investigation.
+    retry: retries(0),
   }, async () => {
     const [, , , , , , , account] = set.accounts
     const child = spawn(
