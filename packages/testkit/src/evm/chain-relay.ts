@@ -23,7 +23,7 @@ export interface RelayMember {
   applied: number
   /** Whether the last round observed (and fed, unless held) this replica without a failure. */
   clean: boolean
-  /** Snapshot at `applied`, to roll back a fork (`resequence` mode); lost on restart. */
+  /** Snapshot at or below `applied`, to roll back a fork (`resequence` mode); lost on restart. */
   checkpoint?: Checkpoint | undefined
 }
 
@@ -143,8 +143,9 @@ export class ChainRelay {
         if (m.state !== 'live') return // paused meanwhile: a call would hang
         m.clean = await this.step(async () => {
           if (!m.held) await this.replay(m)
+          // A newer checkpoint when the replica holds still; else the older one stays usable.
           if (this.forkPolicy === 'resequence' && m.checkpoint?.at !== m.applied)
-            m.checkpoint = await takeCheckpoint(this.callOn(m), m.applied)
+            m.checkpoint = (await takeCheckpoint(this.callOn(m), m.applied)) ?? m.checkpoint
         })
       }),
     )
@@ -198,10 +199,16 @@ export class ChainRelay {
     }
   }
 
-  /** Rolls a forked replica back to its checkpoint and queues the transactions it dropped. */
+  /**
+   * Rolls a forked replica back to its checkpoint and queues the transactions it dropped. The
+   * checkpoint may be older than the replica's last shared block (a round that could not take a
+   * newer one: the replica paused or wrote meanwhile): the shared blocks above it are dropped
+   * too and fed again (their transactions, re-sent, are refused as known), so the fork is still
+   * undone instead of stopping the relay.
+   */
   private async resequence(m: RelayMember, head: number) {
     const checkpoint = m.checkpoint
-    if (checkpoint?.at !== m.applied)
+    if (checkpoint === undefined || checkpoint.at > m.applied)
       throw this.fork(
         m,
         m.applied + 1,
