@@ -143,7 +143,7 @@ describe.each(POLICIES)('chaos fabric × %s', (policy) => {
 
   it.each(FAULTS)(
     'behavior: under load, first peer %s: every submit committed once, every event once, no failed call',
-    { timeout: 120_000, retry: retries(2) },
+    { timeout: 120_000, retry: retries(0) },
     async (name, fault) => {
       const contract = gateway.getNetwork(target.channelName).getContract(target.chaincodeName)
       const evaluations = evaluateLoop(contract, seed)

@@ -103,7 +103,7 @@ const cells = (policy: ChaosPolicy) =>
 describe.each(POLICIES)('chaos kubo × %s', (policy) => {
   it.each(cells(policy))(
     'behavior: under load, first node %s: adds readable back, same CID, cat byte-exact, no failed call',
-    { timeout: CELL_TIMEOUT_MS, retry: retries(2) },
+    { timeout: CELL_TIMEOUT_MS, retry: retries(0) },
     async (_name, fault) => {
       const ipfs = connect(policy)
       const failures: string[] = []

@@ -42,8 +42,8 @@ export async function flap(
 }
 
 /**
- * Retries of a chaos cell: none in long mode, `STEADFAST_CHAOS_RETRIES` if set, else `ci`
- * (CI retries because of intermittent stalls reported in docs/reliability.md).
+ * Retries of a chaos cell: none in long mode, `STEADFAST_CHAOS_RETRIES` if set (a local
+ * investigation), else `ci` (every suite passes 0 now: a cell that fails is a bug to fix).
  */
 export function retries(ci: number): number {
   if (LONG) return 0
