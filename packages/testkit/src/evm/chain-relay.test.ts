@@ -100,153 +100,151 @@ describe("relay with onFork: 'resequence'", () => {
   })
 })
 
+const MANUAL_CHAIN = {
+  chainId: 1337,
+  mnemonic: 'test test test test test test test test test test test junk',
+  time: '2024-01-01T00:00:00.000Z',
+  accounts: 10,
+  extraArgs: [],
+}
+
+interface ManualRelay {
+  relay: ChainRelay
+  a: RelayMember
+  b: RelayMember
+  urls: [string, string]
+  inner: JsonRpcClient
+  keyA: string
+  keyB: string
+  to: string
+}
+
+/**
+ * Two bare ganache nodes and a ChainRelay run by hand (no timer), whose JSON-RPC client is
+ * `wrap(inner, urls)`: a test makes chosen relay calls fail there.
+ */
+async function withManualRelay(
+  wrap: (inner: JsonRpcClient, urls: readonly [string, string]) => JsonRpcClient,
+  run: (r: ManualRelay) => Promise<void>,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'steadfast-relay-'))
+  const nodes = await Promise.all(
+    [0, 1].map((i) => spawnGanacheOnFreePort(MANUAL_CHAIN, join(dir, `r${i}`))),
+  )
+  const inner = createJsonRpcClient()
+  try {
+    const urls = nodes.map((n) => `http://127.0.0.1:${n.port}`) as [string, string]
+    const genesis = await inner.call<{ hash: string }>(urls[0], 'eth_getBlockByNumber', [
+      '0x0',
+      false,
+    ])
+    const relay = new ChainRelay(wrap(inner, urls), genesis.hash, 'resequence')
+    const [a, b] = urls.map((directUrl, index) => {
+      const m: RelayMember = {
+        index,
+        directUrl,
+        state: 'live',
+        held: false,
+        applied: 0,
+        clean: true,
+      }
+      relay.members.push(m)
+      return m
+    }) as [RelayMember, RelayMember]
+    const key = (i: number) =>
+      HDNodeWallet.fromPhrase(MANUAL_CHAIN.mnemonic, undefined, `m/44'/60'/0'/0/${i}`)
+    await run({
+      relay,
+      a,
+      b,
+      urls,
+      inner,
+      keyA: key(0).privateKey,
+      keyB: key(1).privateKey,
+      to: key(9).address,
+    })
+  } finally {
+    inner.close()
+    await Promise.all(nodes.map((n) => n.proc.close()))
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 describe('relay: a rolled-back client transaction is never dropped', () => {
   it('behavior: a re-send of a rolled-back transaction that fails in transit is retried next round', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'steadfast-relay-'))
-    const chain = {
-      chainId: 1337,
-      mnemonic: 'test test test test test test test test test test test junk',
-      time: '2024-01-01T00:00:00.000Z',
-      accounts: 10,
-      extraArgs: [],
-    }
-    const nodes = await Promise.all(
-      [0, 1].map((i) => spawnGanacheOnFreePort(chain, join(dir, `r${i}`))),
-    )
-    const inner = createJsonRpcClient()
     let onB = ''
     let failed = 0
-    // The relay's client: its first re-send of the rolled-back transaction is lost in transit.
-    const flaky: JsonRpcClient = {
-      call: (url, method, params = [], opts) => {
-        const raw = params[0]
-        if (
-          method === 'eth_sendRawTransaction' &&
-          typeof raw === 'string' &&
-          Transaction.from(raw).hash === onB &&
-          failed++ === 0
-        )
-          return Promise.reject(new Error('socket hang up'))
-        return inner.call(url, method, params, opts)
-      },
-      close: () => inner.close(),
-    }
-    try {
-      const urls = nodes.map((n) => `http://127.0.0.1:${n.port}`) as [string, string]
-      const genesis = await inner.call<{ hash: string }>(urls[0], 'eth_getBlockByNumber', [
-        '0x0',
-        false,
-      ])
-      const relay = new ChainRelay(flaky, genesis.hash, 'resequence')
-      const [a, b] = urls.map((directUrl, index) => {
-        const m: RelayMember = {
-          index,
-          directUrl,
-          state: 'live',
-          held: false,
-          applied: 0,
-          clean: true,
+    await withManualRelay(
+      // The relay's client: its first re-send of the rolled-back transaction is lost in transit.
+      (inner) => ({
+        call: (url, method, params = [], opts) => {
+          const raw = params[0]
+          if (
+            method === 'eth_sendRawTransaction' &&
+            typeof raw === 'string' &&
+            Transaction.from(raw).hash === onB &&
+            failed++ === 0
+          )
+            return Promise.reject(new Error('socket hang up'))
+          return inner.call(url, method, params, opts)
+        },
+        close: () => inner.close(),
+      }),
+      async ({ relay, a, b, urls, inner, keyA, keyB, to }) => {
+        await relay.sync()
+        b.held = true
+        const onA = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
+        await relay.sync()
+        onB = await sendTransfer(b.directUrl, keyB, { chainId: 1337, to }) // conflicts with a's block
+        await relay.sync()
+        b.held = false
+        await relay.sync()
+        expect(relay.error).toBeUndefined()
+        expect(relay.rollBacks).toBe(1)
+        expect(failed).toBeGreaterThan(1) // lost once, then sent again
+        for (const url of urls) {
+          expect(await inner.call(url, 'eth_getTransactionReceipt', [onA])).not.toBeNull()
+          expect(await inner.call(url, 'eth_getTransactionReceipt', [onB])).not.toBeNull()
         }
-        relay.members.push(m)
-        return m
-      }) as [RelayMember, RelayMember]
-      const [keyA, keyB] = [0, 1].map(
-        (i) => HDNodeWallet.fromPhrase(chain.mnemonic, undefined, `m/44'/60'/0'/0/${i}`).privateKey,
-      ) as [string, string]
-      const to = HDNodeWallet.fromPhrase(chain.mnemonic, undefined, "m/44'/60'/0'/0/9").address
-      await relay.sync()
-      b.held = true
-      const onA = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
-      await relay.sync()
-      onB = await sendTransfer(b.directUrl, keyB, { chainId: 1337, to }) // conflicts with a's block
-      await relay.sync()
-      b.held = false
-      await relay.sync()
-      expect(relay.error).toBeUndefined()
-      expect(relay.rollBacks).toBe(1)
-      expect(failed).toBeGreaterThan(1) // lost once, then sent again
-      for (const url of urls) {
-        expect(await inner.call(url, 'eth_getTransactionReceipt', [onA])).not.toBeNull()
-        expect(await inner.call(url, 'eth_getTransactionReceipt', [onB])).not.toBeNull()
-      }
-    } finally {
-      inner.close()
-      await Promise.all(nodes.map((n) => n.proc.close()))
-      await rm(dir, { recursive: true, force: true })
-    }
+      },
+    )
   })
 
   it('behavior: a fork is rolled back to an older checkpoint when the last one could not be taken', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'steadfast-relay-'))
-    const chain = {
-      chainId: 1337,
-      mnemonic: 'test test test test test test test test test test test junk',
-      time: '2024-01-01T00:00:00.000Z',
-      accounts: 10,
-      extraArgs: [],
-    }
-    const nodes = await Promise.all(
-      [0, 1].map((i) => spawnGanacheOnFreePort(chain, join(dir, `r${i}`))),
-    )
-    const inner = createJsonRpcClient()
-    const urls = nodes.map((n) => `http://127.0.0.1:${n.port}`) as [string, string]
     // The relay's client: armed, b's next evm_snapshot fails (as when b paused mid-round).
     let armed = false
-    const flaky: JsonRpcClient = {
-      call: (url, method, params = [], opts) => {
-        if (armed && url === urls[1] && method === 'evm_snapshot') {
-          armed = false
-          return Promise.reject(new Error('socket hang up'))
+    await withManualRelay(
+      (inner, urls) => ({
+        call: (url, method, params = [], opts) => {
+          if (armed && url === urls[1] && method === 'evm_snapshot') {
+            armed = false
+            return Promise.reject(new Error('socket hang up'))
+          }
+          return inner.call(url, method, params, opts)
+        },
+        close: () => inner.close(),
+      }),
+      async ({ relay, a, b, urls, inner, keyA, keyB, to }) => {
+        await relay.sync()
+        const first = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
+        armed = true
+        await relay.roundNow() // b gets block 1 but keeps its checkpoint at block 0
+        expect(b.applied).toBe(1)
+        expect(b.checkpoint?.at).toBe(0)
+        // Before the next round: a's block 2 and b's own block 2, on the chain b got from a.
+        b.held = true
+        const second = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
+        const onB = await sendTransfer(b.directUrl, keyB, { chainId: 1337, to })
+        await relay.roundNow() // sees the fork on b: back to the checkpoint at block 0
+        b.held = false
+        await relay.sync()
+        expect(relay.error).toBeUndefined()
+        expect(relay.rollBacks).toBe(1)
+        for (const url of urls) {
+          for (const hash of [first, second, onB])
+            expect(await inner.call(url, 'eth_getTransactionReceipt', [hash])).not.toBeNull()
         }
-        return inner.call(url, method, params, opts)
       },
-      close: () => inner.close(),
-    }
-    try {
-      const genesis = await inner.call<{ hash: string }>(urls[0], 'eth_getBlockByNumber', [
-        '0x0',
-        false,
-      ])
-      const relay = new ChainRelay(flaky, genesis.hash, 'resequence')
-      const [a, b] = urls.map((directUrl, index) => {
-        const m: RelayMember = {
-          index,
-          directUrl,
-          state: 'live',
-          held: false,
-          applied: 0,
-          clean: true,
-        }
-        relay.members.push(m)
-        return m
-      }) as [RelayMember, RelayMember]
-      const [keyA, keyB] = [0, 1].map(
-        (i) => HDNodeWallet.fromPhrase(chain.mnemonic, undefined, `m/44'/60'/0'/0/${i}`).privateKey,
-      ) as [string, string]
-      const to = HDNodeWallet.fromPhrase(chain.mnemonic, undefined, "m/44'/60'/0'/0/9").address
-      await relay.sync()
-      const first = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
-      armed = true
-      await relay.roundNow() // b gets block 1 but keeps its checkpoint at block 0
-      expect(b.applied).toBe(1)
-      expect(b.checkpoint?.at).toBe(0)
-      // Before the next round: a's block 2 and b's own block 2, on the chain b got from a.
-      b.held = true
-      const second = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
-      const onB = await sendTransfer(b.directUrl, keyB, { chainId: 1337, to })
-      await relay.roundNow() // sees the fork on b: back to the checkpoint at block 0
-      b.held = false
-      await relay.sync()
-      expect(relay.error).toBeUndefined()
-      expect(relay.rollBacks).toBe(1)
-      for (const url of urls) {
-        for (const hash of [first, second, onB])
-          expect(await inner.call(url, 'eth_getTransactionReceipt', [hash])).not.toBeNull()
-      }
-    } finally {
-      inner.close()
-      await Promise.all(nodes.map((n) => n.proc.close()))
-      await rm(dir, { recursive: true, force: true })
-    }
+    )
   })
 })
