@@ -86,4 +86,14 @@ describe('NonceFloor', () => {
     floor.sent(A, 2, '0xraw2')
     expect(floor.acceptedBy(A, 2)).toBeUndefined()
   })
+
+  it('behavior: a sender idle past maxAgeMs is forgotten, its replica too', () => {
+    let now = 0
+    const floor = new NonceFloor(1000, () => now)
+    floor.sent(A, 0, '0xraw0', 'r1')
+    now = 5000
+    floor.sent('0x00000000000000000000000000000000000000bb', 0, '0xother', 'r2')
+    expect(floor.acceptedBy(A, 0)).toBeUndefined()
+    expect(floor.raw(A, 0)).toBeUndefined()
+  })
 })

@@ -36,7 +36,10 @@ export class NonceFloor {
       for (const [key, mark] of marks) {
         if (now - mark.at <= this.#maxAgeMs) continue
         marks.delete(key)
-        if (!this.#sent.has(key)) this.#raws.delete(key)
+        if (!this.#sent.has(key)) {
+          this.#raws.delete(key)
+          this.#holders.delete(key)
+        }
       }
     }
     raise(this.#sent, from, nonce, now)
