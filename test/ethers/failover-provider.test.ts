@@ -3,6 +3,7 @@ import { FailoverProvider, type FailoverProviderOptions } from '@steadfast/ether
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FlowResult, runDappFlow } from './support/dapp-flow.js'
 import { type EvmTarget, external, startEvmTarget } from './support/evm-target.js'
+import { expectCleanFlow } from './support/expect-clean-flow.js'
 
 let set: EvmTarget
 /** The testkit replica set, for the faults only it can force (lag, a wrong-chain replica). */
@@ -16,17 +17,7 @@ const options: FailoverProviderOptions = {
 }
 const keys = () => set.keys.slice(0, 3) as [string, string, string]
 
-function expectClean(r: FlowResult) {
-  expect(r.failures).toEqual([])
-  expect(r.timedOut).toBe(false)
-  expect(r.transfers).toBe(50)
-  expect(r.missingEvents).toBe(0)
-  expect(r.duplicateEvents).toBe(0)
-  expect(r.reorgedEvents).toBe(0)
-  expect(r.consecutiveNonces).toBe(true)
-  expect(r.exactBalances).toBe(true)
-  expect(r.blockNumberWentBack).toBe(false)
-}
+const expectClean = (r: FlowResult) => expectCleanFlow(r, 50)
 
 /** Attempts per endpoint url (redacted) and outcome, from the set's events. */
 type Attempts = Map<string, { success: number; failure: number; leftHealthy: boolean }>

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runDappFlow } from './support/dapp-flow.js'
 import { isError, Wallet } from './support/ethers.js'
 import { external } from './support/evm-target.js'
+import { expectCleanFlow } from './support/expect-clean-flow.js'
 
 let set: EvmReplicaSet
 const open: FailoverProvider[] = []
@@ -131,14 +132,7 @@ describe.skipIf(external)('nonces across replicas', { timeout: 120_000 }, () => 
         },
         deadlineMs: 60_000,
       })
-      expect(r.failures).toEqual([])
-      expect(r.timedOut).toBe(false)
-      expect(r.transfers).toBe(8)
-      expect(r.missingEvents).toBe(0)
-      expect(r.duplicateEvents).toBe(0)
-      expect(r.reorgedEvents).toBe(0)
-      expect(r.consecutiveNonces).toBe(true)
-      expect(r.exactBalances).toBe(true)
+      expectCleanFlow(r, 8)
     },
   )
 
