@@ -185,6 +185,10 @@ describe.each(POLICIES)('chaos ethers × %s', (policy) => {
           faultAfter: 2,
           fault: () => fault.run(set.replicas[0]!),
           deadlineMs: 60_000,
+          trace: {
+            label: `${policy} ${fault.name}`,
+            directUrls: set.replicas.map((r) => r.directUrl),
+          },
         })
         tally('ethersTransfers', r.transfers)
         tally('faultsSurvived')

@@ -176,8 +176,12 @@ export class FilterRegistry {
       const exclude = rpcError(error) === undefined ? [holder] : []
       return this.#recover(state, exclude)
     }
-    const high = this.#rpc.head.high
-    if (polled.head !== undefined && high !== undefined && polled.head + HOLDER_LAG_BLOCKS < high) {
+    const target = this.#target()
+    if (
+      polled.head !== undefined &&
+      target !== undefined &&
+      polled.head + HOLDER_LAG_BLOCKS < target
+    ) {
       // The holder fell behind the head (lagging, or on a fork of its own): what it reports may
       // never become canonical, and what it lacks it cannot report. Its answer is dropped and the
       // filter moves to a replica at the head, backfilled from the first undelivered block.
@@ -191,28 +195,41 @@ export class FilterRegistry {
   }
 
   /**
+   * The block a filter's answer must cover: the highest the caller has seen (a receipt, a block
+   * number), but no higher than the best replica holds now. After a reorg to a shorter chain
+   * (or when the replica that served the highest block is gone) no replica may hold that block
+   * for a while; what exists is read now, the rest on a later poll.
+   */
+  #target(): number | undefined {
+    const high = this.#rpc.head.high
+    const best = this.#rpc.set.bestHeight
+    return high === undefined || best === undefined ? high : Math.min(high, best)
+  }
+
+  /**
    * The holder trails what the caller has already seen (a receipt, a block number): read the
    * gap on a fresher replica now, since ethers polls again only on the next block, which may
    * never come. Repeated while the caller learned of newer blocks meanwhile, so the answer
-   * covers every block reported before it.
+   * covers every block reported before it. One pass over the replicas: a gap none can read
+   * yet is read on the next poll.
    */
   async #catchUp(state: FilterState, covered: number): Promise<unknown[]> {
     const out: unknown[] = []
     for (let round = 0; round < 3 && state.kind !== 'pending'; round++) {
-      const high = this.#rpc.head.high
-      if (high === undefined || high <= covered) break
+      const target = this.#target()
+      if (target === undefined || target <= covered) break
       const from = covered + 1
       try {
         const gap = await this.#rpc.execute(
-          (endpoint, ctx) => this.#gapOn(endpoint, state, { from, to: high }, ctx.signal),
-          { latest: true, hedge: false },
+          (endpoint, ctx) => this.#gapOn(endpoint, state, { from, to: target }, ctx.signal),
+          { latest: true, hedge: false, maxAttempts: this.#rpc.set.endpoints.length },
         )
         out.push(...gap.removed, ...this.#deliver(state, gap.items))
       } catch {
         // What is delivered must reach the caller: the gap is read again on the next poll.
         break
       }
-      covered = high
+      covered = target
     }
     return out
   }

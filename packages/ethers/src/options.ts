@@ -54,7 +54,7 @@ export interface FailoverProviderOptions extends JsonRpcApiProviderOptions {
   outlier?: EndpointSetOptions['outlier']
   /** Whether a failed attempt moves on; replace to change the rule. @default {@link shouldFailover} */
   shouldFailover?: ShouldFailover
-  /** A transaction sent through this provider and still unmined after this long is re-sent (by hash) to the replica answering, in ms. @default 3000 */
+  /** A transaction sent through this provider and still unmined after this long is re-sent to the replica answering a receipt read if that replica does not know it (by hash), also the replica that accepted it (a node forgets a pending transaction on a restart or a reorg); checked again every such period, in ms. @default 3000 */
   rebroadcastAfterMs?: number
   /** A raw transaction retried after an attempt that may have arrived first waits this long for it to propagate to the next replica (no second broadcast), in ms. @default 500 */
   propagationGraceMs?: number

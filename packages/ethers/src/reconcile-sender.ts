@@ -27,6 +27,30 @@ export async function reconcileSender(
   pending.moveSender(sender, endpoint.id)
 }
 
+/**
+ * Re-sends, on `endpoint`, the unmined transactions of `sender` it accepted once but no longer
+ * knows (checked by hash), in nonce order: a node drops a pending transaction on a restart, a
+ * reorg that does not re-include it, or a pool eviction, and a receipt read there would
+ * wait forever. Each checked transaction's `sentAt` restarts its rebroadcast clock.
+ */
+export async function rebroadcastDropped(
+  rpc: RpcTransport,
+  pending: PendingTransactions,
+  endpoint: Endpoint,
+  sender: string,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const tx of pending.unmined(sender)) {
+    if (tx.endpointId !== endpoint.id) continue
+    tx.sentAt = Date.now()
+    if ((await rpc.call(endpoint, 'eth_getTransactionByHash', [tx.hash], signal)) !== null) continue
+    // A JSON-RPC refusal (nonce too low: mined meanwhile) is an answer, not a failure.
+    await rpc.call(endpoint, 'eth_sendRawTransaction', [tx.raw], signal).catch((error: unknown) => {
+      if (!(error instanceof Error && 'rpcCode' in error)) throw error
+    })
+  }
+}
+
 // How often a waiting send looks for the transaction having propagated, in ms.
 const PROPAGATION_POLL_MS = 50
 

@@ -10,7 +10,7 @@ import {
   type TrackedTransaction,
 } from './pending-transactions.js'
 import { sendRawTransaction } from './raw-transaction.js'
-import { reconcileSender } from './reconcile-sender.js'
+import { rebroadcastDropped, reconcileSender } from './reconcile-sender.js'
 import type { RpcTransport } from './rpc-transport.js'
 import { catchUpSender } from './sender-catch-up.js'
 
@@ -207,6 +207,12 @@ export class RpcRouter {
           this.#lost(tracked)
         ) {
           await this.#reconcile(endpoint, tracked.from, ctx.signal)
+        } else if (
+          tracked !== undefined &&
+          tracked.endpointId === endpoint.id &&
+          this.#stale(tracked)
+        ) {
+          await rebroadcastDropped(this.#rpc, this.#pending, endpoint, tracked.from, ctx.signal)
         }
       } else {
         const read = countRead(p)
@@ -250,7 +256,12 @@ export class RpcRouter {
   #lost(tx: TrackedTransaction): boolean {
     const state = this.#rpc.set.status().find((s) => s.id === tx.endpointId)?.state
     const usable = state === 'healthy' || state === 'unknown' || state === 'degraded'
-    return !usable || Date.now() - tx.sentAt > this.#options.rebroadcastAfterMs
+    return !usable || this.#stale(tx)
+  }
+
+  /** Whether a tracked transaction is still unmined `rebroadcastAfterMs` after it was sent. */
+  #stale(tx: TrackedTransaction): boolean {
+    return Date.now() - tx.sentAt > this.#options.rebroadcastAfterMs
   }
 
   /** Makes `endpoint` hold every unmined transaction of `sender` (re-sent by hash), then binds it. */

@@ -219,7 +219,12 @@ export async function runDappFlow(o: FlowOptions): Promise<FlowResult> {
     failures.push(`flow: ${(error as Error).message}`)
   } finally {
     result.timedOut = deadline.aborted
-    await traceEnd?.(`${result.stage} timedOut=${result.timedOut} ${failures.join('; ')}`)
+    const events = [...seen.entries()].map(
+      ([k, blocks]) => `${k.slice(0, 10)}@${blocks.map((b) => b.slice(0, 8)).join(',')}`,
+    )
+    await traceEnd?.(
+      `${result.stage} timedOut=${result.timedOut} ${failures.join('; ')} events: ${events.join(' ')}`,
+    )
     stopLoad = true
     await load
     await token?.removeAllListeners()

@@ -43,11 +43,7 @@ export function traceFlow(
     log(`#${n} > ${what}`)
     try {
       const out = (await original(payload)) as { id: number; result?: unknown; error?: unknown }[]
-      log(
-        `#${n} < ${out
-          .map((r) => `${r.id}=${JSON.stringify(r.error ?? r.result)?.slice(0, 60)}`)
-          .join(' ')}`,
-      )
+      log(`#${n} < ${out.map((r) => `${r.id}=${summarize(r.error ?? r.result)}`).join(' ')}`)
       return out
     } catch (error) {
       log(`#${n} ! ${(error as Error).message.slice(0, 200)}`)
@@ -84,4 +80,23 @@ export function traceFlow(
       log(`tx ${hash.slice(0, 10)} ${where.join(' ')}`)
     }
   }
+}
+
+/** A result for the trace: logs as blockNumber/blockHash/tx, anything else cut at 60 chars. */
+function summarize(value: unknown): string | undefined {
+  if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object') {
+    const logs = value as {
+      blockNumber?: string
+      blockHash?: string
+      transactionHash?: string
+      removed?: boolean
+    }[]
+    return `[${logs
+      .map(
+        (l) =>
+          `${Number(l.blockNumber)}/${l.blockHash?.slice(0, 8)}/${l.transactionHash?.slice(0, 10)}${l.removed === true ? '/removed' : ''}`,
+      )
+      .join(' ')}]`
+  }
+  return JSON.stringify(value)?.slice(0, 60)
 }

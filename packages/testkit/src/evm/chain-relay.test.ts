@@ -247,4 +247,39 @@ describe('relay: a rolled-back client transaction is never dropped', () => {
       },
     )
   })
+  it('behavior: a second fork before the relay could take a new checkpoint is rolled back too', async () => {
+    // The relay's client: while armed, every evm_snapshot on b fails (b busy with writes).
+    let armed = false
+    await withManualRelay(
+      (inner, urls) => ({
+        call: (url, method, params = [], opts) => {
+          if (armed && url === urls[1] && method === 'evm_snapshot')
+            return Promise.reject(new Error('socket hang up'))
+          return inner.call(url, method, params, opts)
+        },
+        close: () => inner.close(),
+      }),
+      async ({ relay, a, b, urls, inner, keyA, keyB, to }) => {
+        await relay.sync()
+        b.held = true
+        const onA = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
+        await relay.roundNow() // block 1 is a's; b, held, stays at 0
+        const firstOnB = await sendTransfer(b.directUrl, keyB, { chainId: 1337, to })
+        armed = true
+        await relay.roundNow() // b forked at 1: rolled back, no new snapshot
+        expect(relay.rollBacks).toBe(1)
+        const secondOnB = await sendTransfer(b.directUrl, keyB, { chainId: 1337, to })
+        await relay.roundNow() // b forked at 1 again: rolled back to the spare snapshot
+        expect(relay.error).toBeUndefined()
+        expect(relay.rollBacks).toBe(2)
+        armed = false
+        b.held = false
+        await relay.sync()
+        for (const url of urls) {
+          for (const hash of [onA, firstOnB, secondOnB])
+            expect(await inner.call(url, 'eth_getTransactionReceipt', [hash])).not.toBeNull()
+        }
+      },
+    )
+  })
 })

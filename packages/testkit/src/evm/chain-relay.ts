@@ -216,7 +216,11 @@ export class ChainRelay {
         'another block (no checkpoint to roll back to)',
       )
     m.checkpoint = undefined
-    this.orphans.push(...(await rollBack(this.callOn(m), checkpoint, head)))
+    const { orphans, checkpoint: left } = await rollBack(this.callOn(m), checkpoint, head)
+    this.orphans.push(...orphans)
+    m.checkpoint = left
+    // Fed again from the checkpoint, in this round unless held.
+    m.applied = Math.min(m.applied, checkpoint.at)
     this.rollBacks++
   }
 
