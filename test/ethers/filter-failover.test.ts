@@ -2,7 +2,7 @@ import { FailoverProvider } from '@steadfast/ethers'
 import { type FaultProxy, startFaultProxy } from '@steadfast/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type Contract, ContractFactory, JsonRpcProvider, Wallet } from './support/ethers.js'
-import { external, externalNode } from './support/evm-target.js'
+import { directRpc, external, externalNode } from './support/evm-target.js'
 import { type Ganache, MNEMONIC, startGanache } from './support/ganache.js'
 import { compileToken } from './support/token.js'
 
@@ -19,12 +19,7 @@ let token: Contract
 
 type Log = { blockHash: string; logIndex: string; transactionHash: string; removed?: boolean }
 
-const direct = (method: string, params: unknown[] = []) =>
-  fetch(node!.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  }).then(async (r) => ((await r.json()) as { result: unknown }).result)
+const direct = (method: string, params: unknown[] = []) => directRpc(node!.url, method, params)
 
 async function transfer(amount: bigint): Promise<string> {
   const tx = await token.getFunction('transfer')(Wallet.createRandom().address, amount)

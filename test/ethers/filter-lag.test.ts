@@ -6,18 +6,11 @@
 import { FailoverProvider } from '@steadfast/ethers'
 import { type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { external } from './support/evm-target.js'
+import { directRpc, external } from './support/evm-target.js'
 
 let set: EvmReplicaSet
 
-const direct = async (url: string, method: string, params: unknown[] = []) => {
-  const r = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  })
-  return ((await r.json()) as { result: unknown }).result
-}
+const direct = directRpc
 
 beforeAll(async () => {
   if (!external) set = await startEvmReplicaSet({ replicas: 3 })

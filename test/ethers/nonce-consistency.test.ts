@@ -8,7 +8,7 @@ import { type EvmReplicaSet, startEvmReplicaSet } from '@steadfast/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runDappFlow } from './support/dapp-flow.js'
 import { isError, Wallet } from './support/ethers.js'
-import { external } from './support/evm-target.js'
+import { directRpc, external } from './support/evm-target.js'
 import { expectCleanFlow } from './support/expect-clean-flow.js'
 
 let set: EvmReplicaSet
@@ -27,14 +27,7 @@ function provider(extra: FailoverProviderOptions = {}): FailoverProvider {
   return p
 }
 
-const direct = async (url: string, method: string, params: unknown[]) => {
-  const r = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  })
-  return ((await r.json()) as { result: unknown }).result
-}
+const direct = directRpc
 
 beforeAll(async () => {
   if (external) return

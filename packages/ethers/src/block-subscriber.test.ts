@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { type BlockCursor, BlockSubscriber, RESUME_WITHIN_MS } from './block-subscriber.js'
+import { flush, manualPollerHost } from './manual-poller-host.fixture.js'
 
 /** A provider stand-in: a settable head, recorded emits, timers run by `tick()`. */
 function fakeHost() {
-  const timers = new Map<number, () => void>()
-  let next = 1
-  const host = {
+  const host = Object.assign(manualPollerHost(), {
     head: 10,
     fail: false,
     emitted: [] as number[],
@@ -17,23 +16,9 @@ function fakeHost() {
       host.emitted.push(args[0] as number)
       return true
     },
-    _setTimeout: (fn: () => void) => {
-      timers.set(next, fn)
-      return next++
-    },
-    _clearTimeout: (id: number) => void timers.delete(id),
-    timers,
-    /** Runs the pending timers once, then lets their polls settle. */
-    async tick() {
-      const due = [...timers.values()]
-      timers.clear()
-      for (const fn of due) fn()
-      await flush()
-    },
-  }
+  })
   return host
 }
-const flush = () => new Promise((r) => setTimeout(r, 0))
 const cursor = (): BlockCursor => ({ block: undefined, stoppedAt: undefined })
 
 describe('BlockSubscriber', () => {

@@ -1,14 +1,13 @@
 import type { EventFilter, Log, Network } from 'ethers'
 import { describe, expect, it } from 'vitest'
 import { FilterEventSubscriber } from './filter-event-subscriber.js'
+import { flush, manualPollerHost } from './manual-poller-host.fixture.js'
 
 const FILTER: EventFilter = { address: `0x${'11'.repeat(20)}`, topics: [`0x${'22'.repeat(32)}`] }
 
 /** A provider stand-in: scripted filter answers, recorded sends and emits, manual timers. */
 function fakeHost() {
-  const timers = new Map<number, () => void>()
-  let next = 1
-  const host = {
+  const host = Object.assign(manualPollerHost(), {
     /** Logs the next eth_getFilterChanges answers with (then cleared). */
     changes: [] as unknown[],
     /** Failures left for eth_newFilter. */
@@ -21,7 +20,6 @@ function fakeHost() {
     emitted: [] as unknown[],
     destroyed: false,
     _network: {} as Network,
-    blockListeners: new Set<(...args: unknown[]) => void>(),
     send: async (method: string, params: unknown[]) => {
       host.sent.push(method)
       if (method === 'eth_newFilter') {
@@ -52,32 +50,9 @@ function fakeHost() {
       return true
     },
     _wrapLog: (value: unknown) => ({ wrapped: value }) as unknown as Log,
-    on: async (event: string, fn: (...args: unknown[]) => void) => {
-      if (event === 'block') host.blockListeners.add(fn)
-    },
-    off: async (event: string, fn: (...args: unknown[]) => void) => {
-      if (event === 'block') host.blockListeners.delete(fn)
-    },
-    _setTimeout: (fn: () => void) => {
-      timers.set(next, fn)
-      return next++
-    },
-    _clearTimeout: (id: number) => void timers.delete(id),
-    timers,
-    async tick() {
-      const due = [...timers.values()]
-      timers.clear()
-      for (const fn of due) fn()
-      await flush()
-    },
-    async block() {
-      for (const fn of host.blockListeners) fn(1)
-      await flush()
-    },
-  }
+  })
   return host
 }
-const flush = () => new Promise((r) => setTimeout(r, 0))
 const polls = (host: ReturnType<typeof fakeHost>) =>
   host.sent.filter((m) => m === 'eth_getFilterChanges').length
 

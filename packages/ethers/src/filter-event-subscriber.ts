@@ -1,16 +1,13 @@
-import type { EventFilter, Log, Network, Subscriber } from 'ethers'
+import type { EventFilter, Log, Network } from 'ethers'
+import { BlockAndTimerPoller, type PollerHost } from './block-and-timer-poller.js'
 
 /** What a filter event subscriber needs from its provider (an ethers JsonRpcApiProvider). */
-export interface FilterEventHost {
+export interface FilterEventHost extends PollerHost {
   send(method: string, params: unknown[]): Promise<unknown>
   emit(event: EventFilter, ...args: unknown[]): Promise<boolean>
   _wrapLog(value: unknown, network: Network): Log
   readonly _network: Network
   readonly destroyed: boolean
-  on(event: string, listener: (...args: unknown[]) => void): Promise<unknown>
-  off(event: string, listener: (...args: unknown[]) => void): Promise<unknown>
-  _setTimeout(fn: () => void, timeout?: number): number
-  _clearTimeout(timerId: number): void
 }
 
 /**
@@ -25,55 +22,26 @@ export interface FilterEventHost {
  * `eth_newFilter`. Results are emitted in the order the provider answered them; the provider's
  * filter registry delivers each log once.
  */
-export class FilterEventSubscriber implements Subscriber {
-  /** Polling period, in ms (kept in step with the provider's `pollingInterval`). */
-  pollingInterval: number
+export class FilterEventSubscriber extends BlockAndTimerPoller {
   readonly #host: FilterEventHost
   readonly #filter: EventFilter
   #filterId: Promise<string> | undefined
-  #timer: number | undefined
-  #run = 0
-  #running = false
-  #inFlight = false
-  #again = false
-  readonly #onBlock = () => void this.#poll(this.#run)
 
   constructor(host: FilterEventHost, filter: EventFilter, pollingInterval: number) {
+    super(host, pollingInterval)
     this.#host = host
     this.#filter = { ...filter }
-    this.pollingInterval = pollingInterval
   }
 
-  start(): void {
-    if (this.#running) return
-    this.#running = true
-    void this.#host.on('block', this.#onBlock)
-    void this.#poll(++this.#run)
-  }
-
-  stop(): void {
-    if (!this.#running) return
-    this.#halt()
+  override stop(): void {
+    this.halt()
     this.#teardown()
   }
 
   /** With `dropWhilePaused`, the filter is uninstalled (events meanwhile are not delivered). */
-  pause(dropWhilePaused?: boolean): void {
-    if (!this.#running) return
-    this.#halt()
+  override pause(dropWhilePaused?: boolean): void {
+    this.halt()
     if (dropWhilePaused === true) this.#teardown()
-  }
-
-  resume(): void {
-    this.start()
-  }
-
-  #halt(): void {
-    this.#running = false
-    this.#run++
-    void this.#host.off('block', this.#onBlock)
-    if (this.#timer !== undefined) this.#host._clearTimeout(this.#timer)
-    this.#timer = undefined
   }
 
   #teardown(): void {
@@ -87,16 +55,7 @@ export class FilterEventSubscriber implements Subscriber {
       .catch(() => {})
   }
 
-  /** One poll at a time; a trigger during one runs another right after it. */
-  async #poll(run: number): Promise<void> {
-    if (run !== this.#run) return
-    if (this.#inFlight) {
-      this.#again = true
-      return
-    }
-    this.#inFlight = true
-    if (this.#timer !== undefined) this.#host._clearTimeout(this.#timer)
-    this.#timer = undefined
+  protected async pollOnce(isCurrent: () => boolean): Promise<void> {
     try {
       this.#filterId ??= this.#host.send('eth_newFilter', [this.#filter]).then(String)
       const pending = this.#filterId
@@ -108,27 +67,14 @@ export class FilterEventSubscriber implements Subscriber {
         if (this.#filterId === pending) this.#filterId = undefined
         throw error
       }
-      if (run !== this.#run) return
+      if (!isCurrent()) return
       const results = await this.#host.send('eth_getFilterChanges', [filterId])
-      if (run !== this.#run || !Array.isArray(results)) return
+      if (!isCurrent() || !Array.isArray(results)) return
       for (const result of results)
         await this.#host.emit(this.#filter, this.#host._wrapLog(result, this.#host._network))
     } catch {
       // A failed poll (every replica down) is retried at the next block or interval; the
       // provider's filter registry keeps what was not delivered.
-    } finally {
-      this.#inFlight = false
-      if (this.#running) this.#next(run)
     }
-  }
-
-  #next(run: number): void {
-    // Asked again meanwhile, or restarted during this poll: poll again for the current run.
-    if (this.#again || run !== this.#run) {
-      this.#again = false
-      void this.#poll(this.#run)
-      return
-    }
-    this.#timer = this.#host._setTimeout(() => void this.#poll(run), this.pollingInterval)
   }
 }

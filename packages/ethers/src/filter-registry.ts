@@ -15,6 +15,10 @@ export interface FilterState {
   realId: string | undefined
   /** First block whose results may not have been delivered yet. */
   resumeFrom: number
+  /** Highest block whose results were delivered (from a holder poll, a backfill, a catch-up). */
+  covered: number
+  /** The holder's head at its last poll or install; a lower one later means it went back. */
+  holderHead: number
   /** Delivered logs / block hashes by key, kept for de-duplication and reorg checks. */
   readonly seen: Map<string, Record<string, unknown> | string>
   lock: Promise<unknown>
@@ -35,6 +39,10 @@ const HOLDER_LAG_BLOCKS = 2
 // Block-number reads starting this long after a filter answer are held back, in ms (see
 // `holdsRead`): ethers' re-arm and its batch stall (10 ms) before the restarted poller's read.
 const POLL_SETTLE_MS = 50
+// Blocks read again below a head lower than what a filter covered (a reorg to a shorter chain,
+// a restart that lost blocks): the surviving chain may hold other blocks there, and a node's
+// filter may not report them. De-duplication by (blockHash, logIndex) keeps it exactly-once.
+const REORG_WINDOW = 64
 // Geth's filter timeout: a filter not polled for this long is gone on the node as well.
 const FILTER_TIMEOUT_MS = 5 * 60_000
 
@@ -129,12 +137,15 @@ export class FilterRegistry {
       endpointId: undefined,
       realId: undefined,
       resumeFrom: 0,
+      covered: -1,
+      holderHead: -1,
       seen: new Map(),
       lock: Promise.resolve(),
       usedAt: Date.now(),
     }
     const head = await this.#install(state, [])
     state.resumeFrom = head + 1
+    state.covered = head
     const id = `0x${(this.#next++).toString(16)}`
     this.#dropAbandoned()
     this.#filters.set(id, state)
@@ -156,6 +167,7 @@ export class FilterRegistry {
     )
     state.endpointId = endpoint.id
     state.realId = realId
+    state.holderHead = head
     this.#rpc.head.observe(head)
     return head
   }
@@ -176,6 +188,15 @@ export class FilterRegistry {
       const exclude = rpcError(error) === undefined ? [holder] : []
       return this.#recover(state, exclude)
     }
+    if (polled.head !== undefined && polled.head < state.holderHead) {
+      // The holder went back (a reorg to a shorter chain, a restart that lost blocks): its
+      // filter may not report what the surviving chain holds below its old head. Recreated and
+      // read again from below the new head.
+      this.#uninstall(state)
+      this.#rewind(state, polled.head)
+      return this.#recover(state, [])
+    }
+    if (polled.head !== undefined) state.holderHead = polled.head
     const target = this.#target()
     if (
       polled.head !== undefined &&
@@ -191,19 +212,24 @@ export class FilterRegistry {
     const delivered = this.#deliver(state, polled.changes)
     if (polled.head === undefined) return delivered
     state.resumeFrom = Math.max(state.resumeFrom, polled.head - SAFETY_MARGIN + 1)
+    state.covered = Math.max(state.covered, polled.head)
     return [...delivered, ...(await this.#catchUp(state, polled.head))]
+  }
+
+  /** The chain is now only `head` high where the filter covered more: read again from below. */
+  #rewind(state: FilterState, head: number): void {
+    state.resumeFrom = Math.min(state.resumeFrom, Math.max(0, head - REORG_WINDOW + 1))
+    state.covered = Math.min(state.covered, head)
   }
 
   /**
    * The block a filter's answer must cover: the highest the caller has seen (a receipt, a block
-   * number), but no higher than the best replica holds now. After a reorg to a shorter chain
-   * (or when the replica that served the highest block is gone) no replica may hold that block
-   * for a while; what exists is read now, the rest on a later poll.
+   * number), but no higher than the best replica holds now (`HeadTracker.reachable`): after a
+   * reorg to a shorter chain, or when the replica that served the highest block is gone, no
+   * replica may hold it for a while; what exists is read now, the rest on a later poll.
    */
   #target(): number | undefined {
-    const high = this.#rpc.head.high
-    const best = this.#rpc.set.bestHeight
-    return high === undefined || best === undefined ? high : Math.min(high, best)
+    return this.#rpc.head.reachable
   }
 
   /**
@@ -230,6 +256,7 @@ export class FilterRegistry {
         break
       }
       covered = target
+      state.covered = Math.max(state.covered, target)
     }
     return out
   }
@@ -281,10 +308,14 @@ export class FilterRegistry {
     }
     const endpoint = this.#rpc.set.endpoints.find((e) => e.id === state.endpointId)
     if (endpoint === undefined || state.kind === 'pending') return []
+    // A new holder below what was covered: the chain got shorter (or only a lagging replica
+    // could take the filter); what it holds there may not be what was delivered.
+    if (head < state.covered) this.#rewind(state, head)
     try {
       const range = { from: state.resumeFrom, to: 'latest' as const }
       const backfill = await logBackfill(this.#rpc, endpoint, state, range)
       state.resumeFrom = Math.max(state.resumeFrom, head - SAFETY_MARGIN + 1)
+      state.covered = Math.max(state.covered, head)
       const items = [...backfill.removed, ...this.#deliver(state, backfill.items)]
       return [...items, ...(await this.#catchUp(state, head))]
     } catch (error) {

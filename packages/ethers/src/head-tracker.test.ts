@@ -33,6 +33,19 @@ describe('HeadTracker', () => {
     expect(head.answer(3, true)).toBe(7)
   })
 
+  it('behavior: reachable is the mark, or the best replica height when a reorg left it lower', () => {
+    let best: number | undefined
+    const head = new HeadTracker(() => best)
+    expect(head.reachable).toBeUndefined()
+    head.observe(10)
+    expect(head.reachable).toBe(10) // no probe yet: the mark
+    best = 12
+    expect(head.reachable).toBe(12)
+    best = 9 // the chain the replicas hold is now shorter than what was reported
+    expect(head.reachable).toBe(9)
+    expect(head.high).toBe(12) // reported block numbers still never go back
+  })
+
   it('args: quantity parses hex quantities only', () => {
     expect(quantity('0x1a')).toBe(26)
     expect(quantity('26')).toBeUndefined()

@@ -21,6 +21,18 @@ export class HeadTracker {
     return this.#high < 0 ? undefined : this.#high
   }
 
+  /**
+   * The highest block a replica is known to hold now: the mark, or the replicas' best probed
+   * height when that is lower (after a reorg to a shorter chain, or when the replica that
+   * served the mark is gone). What "latest" reads and filter catch-ups aim at: none can reach
+   * the mark until the chain grows past it again.
+   */
+  get reachable(): number | undefined {
+    const high = this.high
+    const best = this.#best()
+    return high === undefined || best === undefined ? high : Math.min(high, best)
+  }
+
   /** Raises the mark to `n` when higher. */
   observe(n: number): void {
     if (Number.isSafeInteger(n) && n > this.#high) this.#high = n

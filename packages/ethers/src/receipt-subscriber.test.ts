@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import { flush, manualPollerHost } from './manual-poller-host.fixture.js'
 import { ReceiptSubscriber } from './receipt-subscriber.js'
 
 const HASH = `0x${'ab'.repeat(32)}`
 
-/** A provider stand-in: a settable receipt, recorded emits and listeners, manual timers. */
+/** A provider stand-in: a settable receipt, recorded emits, timers and blocks run by hand. */
 function fakeHost() {
-  const timers = new Map<number, () => void>()
-  let next = 1
-  const host = {
+  const host = Object.assign(manualPollerHost(), {
     receipt: null as unknown,
     fail: false,
     reads: 0,
     emitted: [] as unknown[],
-    blockListeners: new Set<(...args: unknown[]) => void>(),
     getBlockNumber: async () => 1,
     getTransactionReceipt: async () => {
       host.reads++
@@ -23,28 +21,9 @@ function fakeHost() {
       if (event === HASH) host.emitted.push(args[0])
       return true
     },
-    on: async (event: string, fn: (...args: unknown[]) => void) => {
-      if (event === 'block') host.blockListeners.add(fn)
-    },
-    off: async (event: string, fn: (...args: unknown[]) => void) => {
-      if (event === 'block') host.blockListeners.delete(fn)
-    },
-    _setTimeout: (fn: () => void) => {
-      timers.set(next, fn)
-      return next++
-    },
-    _clearTimeout: (id: number) => void timers.delete(id),
-    timers,
-    async tick() {
-      const due = [...timers.values()]
-      timers.clear()
-      for (const fn of due) fn()
-      await flush()
-    },
-  }
+  })
   return host
 }
-const flush = () => new Promise((r) => setTimeout(r, 0))
 
 describe('ReceiptSubscriber', () => {
   it('behavior: a receipt first read as empty is found by the timer poll though no block comes', async () => {

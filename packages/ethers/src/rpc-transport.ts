@@ -140,7 +140,8 @@ export class RpcTransport {
 
   /**
    * Runs `op` through the set. With `latest`, in tiers: replicas at or above the highest head
-   * seen (not lagging more than maxLag; reads only); if none can serve, any replica not lagging
+   * seen, or the best replica's when lower (`HeadTracker.reachable`; not lagging more than
+   * maxLag; reads only); if none can serve, any replica not lagging
    * more than maxLag (their known heights may trail by a probe period); then, for reads only,
    * lagging ones. The tiers share one deadline (`deadlineMs`, else the set's): a call never
    * runs longer than that, whatever the tiers.
@@ -151,7 +152,7 @@ export class RpcTransport {
   ): Promise<T> {
     const { latest, write, ...base } = options
     if (latest !== true) return this.set.execute(op, base)
-    const minHeight = this.head.high
+    const minHeight = this.head.reachable
     const tiers: ExecuteOptions[] = []
     // Writes do not need the very highest replica: known heights trail by a probe period, and
     // moving writes to whichever replica looks highest would make two writers. But one clearly

@@ -85,7 +85,12 @@ async function testkitTarget(count: number): Promise<EvmTarget> {
   }
 }
 
-async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+/** One JSON-RPC call straight to a node (not through a provider); an error answer throws. */
+export async function directRpc(
+  url: string,
+  method: string,
+  params: unknown[] = [],
+): Promise<unknown> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -131,13 +136,13 @@ async function externalTarget(urlList: string, count: number): Promise<EvmTarget
         proxy,
         kill: () => proxy.setMode({ kind: 'down' }),
         restart: () => proxy.setMode({ kind: 'pass' }),
-        blockNumber: async () => Number(await rpc(directUrl, 'eth_blockNumber')),
+        blockNumber: async () => Number(await directRpc(directUrl, 'eth_blockNumber')),
       })
     }
     const envChainId = process.env.STEADFAST_EVM_CHAIN_ID
     const chainId = envChainId
       ? Number(envChainId)
-      : Number(await rpc(replicas[0]!.directUrl, 'eth_chainId'))
+      : Number(await directRpc(replicas[0]!.directUrl, 'eth_chainId'))
     return {
       external: true,
       replicas,
@@ -184,7 +189,7 @@ export async function externalNode(): Promise<{
   return {
     target: { host: url.hostname, port: Number(url.port || 80) },
     path: url.pathname === '/' ? '' : url.pathname,
-    chainId: envChainId ? Number(envChainId) : Number(await rpc(url.href, 'eth_chainId')),
+    chainId: envChainId ? Number(envChainId) : Number(await directRpc(url.href, 'eth_chainId')),
     key,
   }
 }

@@ -119,12 +119,20 @@ interface ManualRelay {
   to: string
 }
 
+/** Whether the relay's call of `method` on `url` is lost in transit (`urls`: the two nodes). */
+type FailWhen = (
+  url: string,
+  method: string,
+  params: readonly unknown[],
+  urls: readonly [string, string],
+) => boolean
+
 /**
- * Two bare ganache nodes and a ChainRelay run by hand (no timer), whose JSON-RPC client is
- * `wrap(inner, urls)`: a test makes chosen relay calls fail there.
+ * Two bare ganache nodes and a ChainRelay run by hand (no timer), whose JSON-RPC client fails
+ * the calls `failWhen` picks with a transport error ("socket hang up").
  */
 async function withManualRelay(
-  wrap: (inner: JsonRpcClient, urls: readonly [string, string]) => JsonRpcClient,
+  failWhen: FailWhen,
   run: (r: ManualRelay) => Promise<void>,
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'steadfast-relay-'))
@@ -138,7 +146,14 @@ async function withManualRelay(
       '0x0',
       false,
     ])
-    const relay = new ChainRelay(wrap(inner, urls), genesis.hash, 'resequence')
+    const client: JsonRpcClient = {
+      call: (url, method, params = [], opts) =>
+        failWhen(url, method, params, urls)
+          ? Promise.reject(new Error('socket hang up'))
+          : inner.call(url, method, params, opts),
+      close: () => inner.close(),
+    }
+    const relay = new ChainRelay(client, genesis.hash, 'resequence')
     const [a, b] = urls.map((directUrl, index) => {
       const m: RelayMember = {
         index,
@@ -175,21 +190,12 @@ describe('relay: a rolled-back client transaction is never dropped', () => {
     let onB = ''
     let failed = 0
     await withManualRelay(
-      // The relay's client: its first re-send of the rolled-back transaction is lost in transit.
-      (inner) => ({
-        call: (url, method, params = [], opts) => {
-          const raw = params[0]
-          if (
-            method === 'eth_sendRawTransaction' &&
-            typeof raw === 'string' &&
-            Transaction.from(raw).hash === onB &&
-            failed++ === 0
-          )
-            return Promise.reject(new Error('socket hang up'))
-          return inner.call(url, method, params, opts)
-        },
-        close: () => inner.close(),
-      }),
+      // The relay's first re-send of the rolled-back transaction is lost in transit.
+      (_url, method, params) =>
+        method === 'eth_sendRawTransaction' &&
+        typeof params[0] === 'string' &&
+        Transaction.from(params[0]).hash === onB &&
+        failed++ === 0,
       async ({ relay, a, b, urls, inner, keyA, keyB, to }) => {
         await relay.sync()
         b.held = true
@@ -211,19 +217,14 @@ describe('relay: a rolled-back client transaction is never dropped', () => {
   })
 
   it('behavior: a fork is rolled back to an older checkpoint when the last one could not be taken', async () => {
-    // The relay's client: armed, b's next evm_snapshot fails (as when b paused mid-round).
+    // Armed, b's next evm_snapshot fails (as when b paused mid-round).
     let armed = false
     await withManualRelay(
-      (inner, urls) => ({
-        call: (url, method, params = [], opts) => {
-          if (armed && url === urls[1] && method === 'evm_snapshot') {
-            armed = false
-            return Promise.reject(new Error('socket hang up'))
-          }
-          return inner.call(url, method, params, opts)
-        },
-        close: () => inner.close(),
-      }),
+      (url, method, _params, urls) => {
+        if (!armed || url !== urls[1] || method !== 'evm_snapshot') return false
+        armed = false
+        return true
+      },
       async ({ relay, a, b, urls, inner, keyA, keyB, to }) => {
         await relay.sync()
         const first = await sendTransfer(a.directUrl, keyA, { chainId: 1337, to })
@@ -248,17 +249,10 @@ describe('relay: a rolled-back client transaction is never dropped', () => {
     )
   })
   it('behavior: a second fork before the relay could take a new checkpoint is rolled back too', async () => {
-    // The relay's client: while armed, every evm_snapshot on b fails (b busy with writes).
+    // While armed, every evm_snapshot on b fails (b busy with writes).
     let armed = false
     await withManualRelay(
-      (inner, urls) => ({
-        call: (url, method, params = [], opts) => {
-          if (armed && url === urls[1] && method === 'evm_snapshot')
-            return Promise.reject(new Error('socket hang up'))
-          return inner.call(url, method, params, opts)
-        },
-        close: () => inner.close(),
-      }),
+      (url, method, _params, urls) => armed && url === urls[1] && method === 'evm_snapshot',
       async ({ relay, a, b, urls, inner, keyA, keyB, to }) => {
         await relay.sync()
         b.held = true
