@@ -197,7 +197,9 @@ export class FilterRegistry {
       return this.#recover(state, [])
     }
     if (polled.head !== undefined) state.holderHead = polled.head
-    const target = this.#target()
+    // What the answer must cover: the highest block the caller has seen, but no higher than the
+    // best replica holds now (after a reorg to a shorter chain, none may hold the former).
+    const target = this.#rpc.head.reachable
     if (
       polled.head !== undefined &&
       target !== undefined &&
@@ -223,16 +225,6 @@ export class FilterRegistry {
   }
 
   /**
-   * The block a filter's answer must cover: the highest the caller has seen (a receipt, a block
-   * number), but no higher than the best replica holds now (`HeadTracker.reachable`): after a
-   * reorg to a shorter chain, or when the replica that served the highest block is gone, no
-   * replica may hold it for a while; what exists is read now, the rest on a later poll.
-   */
-  #target(): number | undefined {
-    return this.#rpc.head.reachable
-  }
-
-  /**
    * The holder trails what the caller has already seen (a receipt, a block number): read the
    * gap on a fresher replica now, since ethers polls again only on the next block, which may
    * never come. Repeated while the caller learned of newer blocks meanwhile, so the answer
@@ -242,7 +234,7 @@ export class FilterRegistry {
   async #catchUp(state: FilterState, covered: number): Promise<unknown[]> {
     const out: unknown[] = []
     for (let round = 0; round < 3 && state.kind !== 'pending'; round++) {
-      const target = this.#target()
+      const target = this.#rpc.head.reachable
       if (target === undefined || target <= covered) break
       const from = covered + 1
       try {
