@@ -1,11 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { HDNodeWallet, Transaction } from 'ethers'
+import { HDNodeWallet, Transaction, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TestkitError } from '../process/testkit-error.js'
 import { ChainRelay, type RelayMember } from './chain-relay.js'
 import { spawnGanacheOnFreePort } from './ganache-node.js'
 import { createJsonRpcClient, type JsonRpcClient } from './json-rpc-client.js'
+import type { RpcTransaction } from './raw-transaction.js'
+import { asRpc } from './rpc-transaction.fixture.js'
 import { sendTransfer } from './send-transfer.js'
 import { type EvmReplicaSet, startEvmReplicaSet } from './start-evm-replica-set.js'
 
@@ -19,6 +22,8 @@ const transfer = (url: string, from: number) =>
     chainId: set.chainId,
     to: set.accounts[9]!.address,
   })
+
+const addressOf = (key: string) => new Wallet(key).address
 
 /** Every replica's block hashes from genesis to its head. */
 async function chains() {
@@ -244,6 +249,14 @@ describe('relay: a rolled-back client transaction is never dropped', () => {
         for (const url of urls) {
           for (const hash of [first, second, onB])
             expect(await inner.call(url, 'eth_getTransactionReceipt', [hash])).not.toBeNull()
+          // Each mined once: ganache mines a re-sent mined transaction again (its nonce counted
+          // twice); the roll-back's shared transactions must not be re-sent.
+          expect(
+            await inner.call(url, 'eth_getTransactionCount', [addressOf(keyA), 'latest']),
+          ).toBe('0x2')
+          expect(
+            await inner.call(url, 'eth_getTransactionCount', [addressOf(keyB), 'latest']),
+          ).toBe('0x1')
         }
       },
     )
@@ -275,5 +288,84 @@ describe('relay: a rolled-back client transaction is never dropped', () => {
         }
       },
     )
+  })
+})
+
+interface FakeBlock {
+  hash: string
+  parentHash: string
+  transactions: RpcTransaction[]
+}
+
+/**
+ * Nodes as the relay sees them, over JSON-RPC answered from in-memory chains (pure relay logic:
+ * which block ganache mines is the test's to say). Re-sent transactions are refused like a real
+ * node's "nonce too low".
+ */
+function fakeNodes(chains: Record<string, FakeBlock[]>): JsonRpcClient {
+  const snapshots = new Map<string, number>()
+  let next = 1
+  const hex = (n: number) => `0x${n.toString(16)}`
+  const answer = (url: string, method: string, params: unknown[]): unknown => {
+    const chain = chains[url]!
+    switch (method) {
+      case 'eth_blockNumber':
+        return hex(chain.length - 1)
+      case 'eth_getBlockByNumber':
+        return chain[Number(params[0])] ?? null
+      case 'evm_snapshot': {
+        const id = hex(next++)
+        snapshots.set(`${url} ${id}`, chain.length - 1)
+        return id
+      }
+      case 'evm_revert': {
+        const at = snapshots.get(`${url} ${String(params[0])}`)
+        if (at === undefined) return false
+        chain.length = at + 1
+        return true
+      }
+      case 'eth_sendRawTransaction':
+        throw new TestkitError('RPC_ERROR', 'nonce too low')
+      default:
+        throw new Error(`unexpected ${method}`)
+    }
+  }
+  return {
+    call: async <T>(url: string, method: string, params: unknown[] = []) =>
+      answer(url, method, params) as T,
+    close: () => {},
+  }
+}
+
+describe('relay: a block no real node would mine', () => {
+  it('behavior: a block repeating a transaction of the shared chain is rolled back, not adopted', async () => {
+    const wallet = Wallet.createRandom()
+    const tx = asRpc(
+      await wallet.signTransaction({
+        chainId: 1337,
+        nonce: 0,
+        gasLimit: 21_000n,
+        maxFeePerGas: 10n ** 10n,
+        maxPriorityFeePerGas: 1n,
+        to: wallet.address,
+        value: 1n,
+      }),
+    )
+    const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}`
+    const genesis: FakeBlock = { hash: hash(1), parentHash: hash(0), transactions: [] }
+    const one: FakeBlock = { hash: hash(2), parentHash: genesis.hash, transactions: [tx] }
+    const chains = { a: [genesis, one], b: [genesis, one] }
+    const relay = new ChainRelay(fakeNodes(chains), genesis.hash, 'resequence')
+    for (const [index, directUrl] of ['a', 'b'].entries())
+      relay.members.push({ index, directUrl, state: 'live', held: false, applied: 0, clean: true })
+    await relay.roundNow() // block 1 adopted; both replicas hold it, checkpoints at 1
+    expect(relay.height).toBe(1)
+    // b mines the same transaction again (ganache does, for a mined transaction sent again).
+    chains.b.push({ hash: hash(3), parentHash: one.hash, transactions: [tx] })
+    await relay.roundNow()
+    expect(relay.error).toBeUndefined()
+    expect(relay.height).toBe(1)
+    expect(relay.rollBacks).toBe(1)
+    expect(chains.b).toHaveLength(2)
   })
 })

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { keccak256 } from 'ethers'
 import { TestkitError } from '../process/testkit-error.js'
 import { type Checkpoint, type ReplicaCall, rollBack, takeCheckpoint } from './fork-rollback.js'
 import type { JsonRpcClient } from './json-rpc-client.js'
@@ -57,6 +58,13 @@ const FATAL = new Set(['EVM_FORK', 'EVM_UNSUPPORTED'])
 export class ChainRelay {
   readonly members: RelayMember[] = []
   private readonly canonical: CanonicalBlock[]
+  /**
+   * Hashes of the transactions the canonical chain holds. ganache mines a raw transaction sent
+   * again after it was mined (a second inclusion, and the account nonce raised twice), which no
+   * real node does: the relay never re-sends one of these, and a block repeating one is rolled
+   * back like a fork.
+   */
+  private readonly included = new Set<string>()
   private lock: Promise<unknown> = Promise.resolve()
   private timer: NodeJS.Timeout | undefined
   /** The fatal error that stopped the relay, if any. */
@@ -179,7 +187,9 @@ export class ChainRelay {
       (m) => m.state === 'live' && !m.held && m.clean && m.applied === this.height,
     )
     if (target === undefined) return
-    const txs = this.orphans
+    // Transactions of shared blocks dropped by a roll-back to an older checkpoint are on the
+    // shared chain already: the replica gets them back by replay.
+    const txs = this.orphans.filter((raw) => !this.included.has(keccak256(raw)))
     this.orphans = []
     target.clean = false // its new blocks are observed next round
     for (const [i, raw] of txs.entries()) {
@@ -251,10 +261,16 @@ export class ChainRelay {
         const parent = this.canonical[h - 1]!
         if (parent.hash !== block.parentHash)
           throw this.fork(m, h - 1, parent.hash, block.parentHash)
+        const again = block.transactions.find((tx) => this.included.has(tx.hash.toLowerCase()))
+        if (again !== undefined) {
+          if (this.forkPolicy === 'resequence') return this.resequence(m, head)
+          throw this.fork(m, h, `a block without ${again.hash} (mined twice)`, block.hash)
+        }
         this.canonical.push({
           hash: block.hash,
           txs: block.transactions.map(rawTransactionFromRpc),
         })
+        for (const tx of block.transactions) this.included.add(tx.hash.toLowerCase())
       }
       m.applied = h
     }
