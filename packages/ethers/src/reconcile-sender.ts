@@ -18,10 +18,7 @@ export async function reconcileSender(
   for (const tx of pending.unmined(sender)) {
     // Give it time to arrive by propagation first: re-sending makes a second writer.
     if (await propagated(rpc, endpoint, tx.hash, graceMs, signal)) continue
-    // A JSON-RPC refusal (nonce too low: mined meanwhile) is an answer, not a failure.
-    await rpc.call(endpoint, 'eth_sendRawTransaction', [tx.raw], signal).catch((error: unknown) => {
-      if (!(error instanceof Error && 'rpcCode' in error)) throw error
-    })
+    await resendRaw(rpc, endpoint, tx.raw, signal)
     tx.endpointId = endpoint.id
   }
   pending.moveSender(sender, endpoint.id)
@@ -44,11 +41,24 @@ export async function rebroadcastDropped(
     if (tx.endpointId !== endpoint.id) continue
     tx.sentAt = Date.now()
     if ((await rpc.call(endpoint, 'eth_getTransactionByHash', [tx.hash], signal)) !== null) continue
-    // A JSON-RPC refusal (nonce too low: mined meanwhile) is an answer, not a failure.
-    await rpc.call(endpoint, 'eth_sendRawTransaction', [tx.raw], signal).catch((error: unknown) => {
-      if (!(error instanceof Error && 'rpcCode' in error)) throw error
-    })
+    await resendRaw(rpc, endpoint, tx.raw, signal)
   }
+}
+
+/**
+ * Sends one of the provider's own raw transactions again to `endpoint`. A JSON-RPC refusal
+ * (known, nonce too low: it arrived or was mined meanwhile) is an answer, not a failure; a
+ * transport failure throws.
+ */
+export async function resendRaw(
+  rpc: RpcTransport,
+  endpoint: Endpoint,
+  raw: string,
+  signal: AbortSignal,
+): Promise<void> {
+  await rpc.call(endpoint, 'eth_sendRawTransaction', [raw], signal).catch((error: unknown) => {
+    if (!(error instanceof Error && 'rpcCode' in error)) throw error
+  })
 }
 
 // How often a waiting send looks for the transaction having propagated, in ms.

@@ -1,6 +1,7 @@
 import type { Endpoint } from '@steadfast/core'
 import { quantity } from './head-tracker.js'
 import type { NonceFloor } from './nonce-floor.js'
+import { resendRaw } from './reconcile-sender.js'
 import type { RpcTransport } from './rpc-transport.js'
 import { ReplicaBehindError } from './transport-errors.js'
 
@@ -50,10 +51,7 @@ export async function catchUpSender(
     missing.push(raw)
   }
   for (const raw of missing) {
-    // A refusal (known, nonce too low: it arrived meanwhile) is an answer, not a failure.
-    await rpc.call(endpoint, 'eth_sendRawTransaction', [raw], signal).catch((error: unknown) => {
-      if (!(error instanceof Error && 'rpcCode' in error)) throw error
-    })
+    await resendRaw(rpc, endpoint, raw, signal)
   }
 }
 
